@@ -1,0 +1,164 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"unsafe"
+)
+
+// CommandFlags describe a command, as COMMAND INFO reports them.
+type CommandFlags uint16
+
+// Command flags (Redis's names).
+const (
+	FlagWrite    CommandFlags = 1 << iota // may change data
+	FlagReadonly                          // only reads data
+	FlagDenyOOM                           // may grow memory: refused when over the limit
+	FlagFast                              // O(1) or O(log n)
+	FlagAdmin                             // administrative
+	FlagBlocking                          // may block the caller
+	FlagPubSub                            // pub/sub
+	FlagNoScript                          // not allowed in scripts
+	FlagLoading                           // allowed while loading
+	FlagStale                             // allowed on a stale replica
+)
+
+var flagNames = []string{"write", "readonly", "denyoom", "fast", "admin", "blocking", "pubsub", "noscript", "loading", "stale"}
+
+// Names returns the flags' names in Redis's words.
+func (f CommandFlags) Names() []string {
+	var out []string
+	for i, n := range flagNames {
+		if f&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Command is one entry of the command table.
+type Command struct {
+	Name  string // lower case
+	Arity int    // Redis's convention: argc including the name; -n = at least n
+	Flags CommandFlags
+	// FirstKey, LastKey and Step give the key positions in args (LastKey
+	// -1: the last argument; FirstKey 0: no keys). Do locks the shards of
+	// these keys, in ascending order, around the handler.
+	FirstKey, LastKey, Step int
+
+	// run executes the command. REQUIRES: the shards of the command's keys
+	// are locked; keyless commands lock what they need themselves.
+	run func(db *DB, args [][]byte) Reply
+}
+
+// Commands returns the command table, sorted by name.
+func Commands() []*Command {
+	out := make([]*Command, 0, len(commandTable))
+	for _, c := range commandList {
+		out = append(out, c)
+	}
+	return out
+}
+
+// LookupCommand returns the table entry for name (any case), or nil.
+func LookupCommand(name []byte) *Command {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return nil // no command name is that long
+	}
+	lower := buf[:len(name)]
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return commandTable[unsafe.String(unsafe.SliceData(lower), len(lower))]
+}
+
+// Do runs one command, given as its arguments (the name first), and returns
+// its reply, as Redis would. Errors come back as error replies, never as
+// panics. The args are not retained.
+func (db *DB) Do(ctx context.Context, args ...[]byte) Reply {
+	if len(args) == 0 {
+		return ErrorReply("ERR empty command")
+	}
+	cmd := LookupCommand(args[0])
+	if cmd == nil {
+		return unknownCommand(args)
+	}
+	if !cmd.arityOK(len(args)) {
+		return ErrorReply("ERR wrong number of arguments for '" + cmd.Name + "' command")
+	}
+	if cmd.FirstKey == 0 {
+		return cmd.run(db, args)
+	}
+	ls := lockSet{db: db}
+	ls.idx = ls.buf[:0]
+	for _, i := range cmd.keyPositions(len(args)) {
+		si, _ := db.shardIndex(str(args[i]))
+		ls.idx = append(ls.idx, si)
+	}
+	ls.lock()
+	defer ls.unlock()
+	return cmd.run(db, args)
+}
+
+// DoStrings is Do with string arguments.
+func (db *DB) DoStrings(ctx context.Context, args ...string) Reply {
+	b := make([][]byte, len(args))
+	for i, a := range args {
+		b[i] = []byte(a)
+	}
+	return db.Do(ctx, b...)
+}
+
+func (c *Command) arityOK(n int) bool {
+	if c.Arity >= 0 {
+		return n == c.Arity
+	}
+	return n >= -c.Arity
+}
+
+// keyPositions lists the indexes of the key arguments in a call of argc
+// arguments.
+//
+// REQUIRES: c.FirstKey > 0 and argc passes the arity check.
+func (c *Command) keyPositions(argc int) []int {
+	last := c.LastKey
+	if last < 0 {
+		last = argc + last
+	}
+	var out []int
+	for i := c.FirstKey; i <= last; i += c.Step {
+		out = append(out, i)
+	}
+	return out
+}
+
+// unknownCommand is Redis's reply to a command it does not know: the
+// arguments are quoted while the list is shorter than 128 bytes.
+func unknownCommand(argv [][]byte) Reply {
+	var args []byte
+	for _, a := range argv[1:] {
+		if len(args) >= 128 {
+			break
+		}
+		a = a[:min(len(a), 128-len(args))]
+		args = append(append(append(args, '\''), a...), "' "...)
+	}
+	name := argv[0][:min(len(argv[0]), 128)]
+	msg := "ERR unknown command '" + string(name) + "', with args beginning with: " + string(args)
+	return ErrorReply(strings.NewReplacer("\r", " ", "\n", " ").Replace(msg))
+}
+
+// str views b as a string without copying. Valid while b is unchanged; the
+// shard copies key bytes when it stores a key.
+func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// sanitize cuts s to n bytes and replaces line breaks, which an error
+// reply (one protocol line) cannot hold.
+func sanitize(s []byte, n int) string {
+	s = s[:min(len(s), n)]
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(string(s))
+}

@@ -1,0 +1,48 @@
+package engine
+
+import "errors"
+
+// Errors returned by the engine. Their texts are Redis's, so that a RESP
+// server can send them as they are; test them with errors.Is.
+var (
+	ErrWrongType        = errors.New("WRONGTYPE Operation against a key holding the wrong kind of value")
+	ErrNotInteger       = errors.New("ERR value is not an integer or out of range")
+	ErrNotFloat         = errors.New("ERR value is not a valid float")
+	ErrOverflow         = errors.New("ERR increment or decrement would overflow")
+	ErrDecrementOverflow = errors.New("ERR decrement would overflow")
+	ErrFloatNaNOrInf    = errors.New("ERR increment would produce NaN or Infinity")
+	ErrSyntax           = errors.New("ERR syntax error")
+	ErrNoSuchKey        = errors.New("ERR no such key")
+	ErrSameObject       = errors.New("ERR source and destination objects are the same")
+	ErrStringTooLong    = errors.New("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+	ErrOffsetOutOfRange = errors.New("ERR offset is out of range")
+	ErrInvalidCursor    = errors.New("ERR invalid cursor")
+	ErrExpireNXAndOther = errors.New("ERR NX and XX, GT or LT options at the same time are not compatible")
+	ErrExpireGTAndLT    = errors.New("ERR GT and LT options at the same time are not compatible")
+
+	// ErrInvalidExpireTime is matched (errors.Is) by the error a command
+	// returns for a TTL that is not positive or overflows; that error's text
+	// names the command, as Redis's does.
+	ErrInvalidExpireTime = errors.New("ERR invalid expire time")
+
+	// ErrKeyTooLong is returned for a key longer than shard.MaxKeyLen
+	// (16 MiB); Redis has no such limit but no real key comes near it.
+	ErrKeyTooLong = errors.New("ERR key is too long")
+
+	// ErrClosed is returned by Close on a database already closed.
+	ErrClosed = errors.New("jackdaw: database is closed")
+)
+
+// maxStringLen is Redis's proto-max-bulk-len default: the largest string
+// value that APPEND and SETRANGE may build.
+const maxStringLen = 512 << 20
+
+type invalidExpireError struct{ cmd string }
+
+func (e invalidExpireError) Error() string {
+	return "ERR invalid expire time in '" + e.cmd + "' command"
+}
+
+func (e invalidExpireError) Is(target error) bool { return target == ErrInvalidExpireTime }
+
+func errInvalidExpire(cmd string) error { return invalidExpireError{cmd} }

@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"github.com/jackdawdb/jackdaw/shard"
+)
+
+// Type is the Redis type of a value; its String method gives TYPE's reply.
+type Type = shard.Type
+
+// The value types.
+const (
+	TypeNone   = shard.TypeNone
+	TypeString = shard.TypeString
+	TypeList   = shard.TypeList
+	TypeSet    = shard.TypeSet
+	TypeZSet   = shard.TypeZSet
+	TypeHash   = shard.TypeHash
+)
+
+// Del deletes keys and returns how many existed. It is atomic across shards.
+func (db *DB) Del(keys ...string) int {
+	ls := db.lockKeys(keys...)
+	defer ls.unlock()
+	return db.delLocked(keys)
+}
+
+// delLocked is DEL. REQUIRES: the keys' shards are locked.
+func (db *DB) delLocked(keys []string) int {
+	n := 0
+	for _, name := range keys {
+		k := db.key(name)
+		if r := k.find(); r != 0 {
+			k.sh.DeleteLocked(r, k.h)
+			n++
+		}
+	}
+	return n
+}
+
+// Unlink is Del: values are freed by the Go garbage collector, off the
+// caller's path, so there is nothing more to do asynchronously.
+func (db *DB) Unlink(keys ...string) int { return db.Del(keys...) }
+
+// Exists returns how many of keys exist; a key named twice counts twice.
+func (db *DB) Exists(keys ...string) int {
+	ls := db.lockKeys(keys...)
+	defer ls.unlock()
+	return db.existsLocked(keys)
+}
+
+// existsLocked is EXISTS. REQUIRES: the keys' shards are locked.
+func (db *DB) existsLocked(keys []string) int {
+	n := 0
+	for _, name := range keys {
+		if db.key(name).find() != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Type returns the type of key's value, TypeNone if it does not exist.
+func (db *DB) Type(key string) Type {
+	k := db.key(key)
+	k.sh.Lock()
+	defer k.sh.Unlock()
+	return typeLocked(k)
+}
+
+// typeLocked is TYPE. REQUIRES: k.sh is locked.
+func typeLocked(k dbKey) Type {
+	if r := k.find(); r != 0 {
+		return k.sh.TypeLocked(r)
+	}
+	return TypeNone
+}
+
+// Rename moves src's value and TTL to dst, replacing dst. It fails with
+// ErrNoSuchKey if src does not exist.
+func (db *DB) Rename(src, dst string) error {
+	_, err := db.rename(src, dst, false)
+	return err
+}
+
+// RenameNX renames src to dst only if dst does not exist, and reports
+// whether it did.
+func (db *DB) RenameNX(src, dst string) (bool, error) {
+	return db.rename(src, dst, true)
+}
+
+func (db *DB) rename(src, dst string, nx bool) (bool, error) {
+	if err := checkKey(dst); err != nil {
+		return false, err
+	}
+	ls := db.lockKeys(src, dst)
+	defer ls.unlock()
+	return db.renameLocked(src, dst, nx)
+}
+
+// renameLocked is RENAME (RENAMENX if nx). REQUIRES: both keys' shards are
+// locked, dst is a valid key.
+func (db *DB) renameLocked(src, dst string, nx bool) (bool, error) {
+	s := db.key(src)
+	sr := s.find()
+	if sr == 0 {
+		return false, ErrNoSuchKey
+	}
+	if src == dst {
+		return !nx, nil
+	}
+	d := db.key(dst)
+	dr := d.find()
+	if nx && dr != 0 {
+		return false, nil
+	}
+	v, exp := s.sh.ValueLocked(sr), s.sh.ExpireAtLocked(sr)
+	s.sh.DeleteLocked(sr, s.h) // an aggregate moves; it is not copied
+	dr = d.sh.StoreLocked(d.name, d.h, dr, v)
+	d.sh.SetExpireAtLocked(dr, exp)
+	return true, nil
+}
+
+// Copy copies src's value and TTL to dst. Without replace it does nothing if
+// dst exists. It reports whether it copied.
+func (db *DB) Copy(src, dst string, replace bool) (bool, error) {
+	if err := checkKey(dst); err != nil {
+		return false, err
+	}
+	ls := db.lockKeys(src, dst)
+	defer ls.unlock()
+	return db.copyLocked(src, dst, replace)
+}
+
+// copyLocked is COPY. REQUIRES: both keys' shards are locked, dst is valid.
+func (db *DB) copyLocked(src, dst string, replace bool) (bool, error) {
+	if src == dst {
+		return false, ErrSameObject
+	}
+	s := db.key(src)
+	sr := s.find()
+	if sr == 0 {
+		return false, nil
+	}
+	d := db.key(dst)
+	dr := d.find()
+	if dr != 0 && !replace {
+		return false, nil
+	}
+	v := s.sh.ValueLocked(sr)
+	if v.Obj != nil {
+		v.Obj = v.Obj.Clone()
+	}
+	dr = d.sh.StoreLocked(d.name, d.h, dr, v)
+	d.sh.SetExpireAtLocked(dr, s.sh.ExpireAtLocked(sr))
+	return true, nil
+}
+
+// DBSize is the number of keys (expired keys not yet reclaimed included, as
+// in Redis).
+func (db *DB) DBSize() int {
+	n := 0
+	for _, s := range db.shards {
+		s.Lock()
+		n += s.LenLocked()
+		s.Unlock()
+	}
+	return n
+}
+
+// FlushAll deletes every key, atomically.
+func (db *DB) FlushAll() {
+	db.lockAll()
+	for _, s := range db.shards {
+		s.FlushLocked()
+	}
+	db.unlockAll()
+}

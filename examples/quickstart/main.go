@@ -1,0 +1,79 @@
+// Quickstart is the program to run first: it opens a jackdaw database,
+// uses strings, counters, TTLs and hash tags, and prints what it does.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/jackdawdb/jackdaw/engine"
+)
+
+func main() {
+	db, err := engine.Open(engine.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+
+	step := func(what string, v any) { fmt.Printf("%-44s -> %v\n", what, v) }
+
+	// Strings: values are binary-safe byte slices.
+	must(db.Set("greeting", []byte("hello")))
+	v, ok, _ := db.Get("greeting")
+	step(`SET greeting hello; GET greeting`, fmt.Sprintf("%q (found=%v)", v, ok))
+	n, _ := db.Append("greeting", []byte(", jackdaw"))
+	step(`APPEND greeting ", jackdaw"`, n)
+
+	// Counters are kept as integers, as Redis does.
+	for i := 0; i < 3; i++ {
+		_, err := db.Incr("visits")
+		must(err)
+	}
+	c, _ := db.IncrBy("visits", 10)
+	step("INCR visits x3; INCRBY visits 10", c)
+
+	// Errors are Redis's, usable with errors.Is.
+	_, err = db.Incr("greeting")
+	step("INCR greeting", err)
+
+	// TTLs: a session that expires.
+	_, err = db.SetArgs("session:42", []byte("alice"), engine.SetArgs{TTL: 50 * time.Millisecond})
+	must(err)
+	step("SET session:42 alice PX 50; PTTL", db.PTTL("session:42") > 0)
+	time.Sleep(60 * time.Millisecond)
+	_, ok, _ = db.Get("session:42")
+	step("60ms later: GET session:42 found", ok)
+
+	// Hash tags: keys sharing {user:7} live in one shard, so multi-key
+	// operations on them take one lock.
+	must(db.MSet(
+		engine.KV{Key: "{user:7}:name", Value: []byte("Ada")},
+		engine.KV{Key: "{user:7}:email", Value: []byte("ada@example.com")},
+	))
+	vals := db.MGet("{user:7}:name", "{user:7}:email", "{user:7}:missing")
+	step("MGET {user:7}:name {user:7}:email ...", fmt.Sprintf("%q", vals))
+
+	// The same engine through Redis commands, as a RESP server uses it.
+	r := db.DoStrings(context.Background(), "SET", "cmd", "42", "EX", "100")
+	step("Do SET cmd 42 EX 100", r)
+	r = db.DoStrings(context.Background(), "INCRBYFLOAT", "cmd", "0.5")
+	step("Do INCRBYFLOAT cmd 0.5", r)
+	r = db.DoStrings(context.Background(), "TTL", "cmd")
+	step("Do TTL cmd", r)
+	r = db.DoStrings(context.Background(), "GET")
+	step("Do GET (no key)", r)
+
+	keys, _, _ := db.Scan(0, engine.ScanArgs{Match: "{user:7}:*", Count: 1000})
+	step("SCAN 0 MATCH {user:7}:* (first page)", len(keys))
+	st := db.Stats()
+	step("Stats: keys, approx bytes", fmt.Sprintf("%d keys, %d bytes", st.Total.TotalKeys(), st.Total.TotalMemory()))
+}
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
