@@ -96,7 +96,7 @@ func ParseLongDouble(b []byte) (LongDouble, bool) {
 	}
 	e = parseExp(n.exp, 1<<24) - fracDigits(n.mant)
 	setDecimal(&m, n.mant)
-	return ldFromDecimal(&m, e, n.neg)
+	return ldFromDecimal(&m, sigDigits(n.mant), e, n.neg)
 }
 
 // fracDigits counts the digits after the '.' in a mantissa.
@@ -114,6 +114,17 @@ func hexVal(c byte) byte {
 		return c - '0'
 	}
 	return c | 0x20 - 'a' + 10
+}
+
+// sigDigits counts a decimal mantissa's digits from the first non-zero one.
+func sigDigits(mant []byte) int64 {
+	d := int64(0)
+	for _, c := range mant {
+		if c != '.' && (d > 0 || c != '0') {
+			d++
+		}
+	}
+	return d
 }
 
 // setDecimal sets m to the integer the mantissa's digits spell.
@@ -162,12 +173,12 @@ func ldFromBinary(m *big.Int, e int64, neg bool) (LongDouble, bool) {
 	})
 }
 
-// ldFromDecimal rounds m * 10**e (m > 0) to a long double as strtold does.
-func ldFromDecimal(m *big.Int, e int64, neg bool) (LongDouble, bool) {
-	// The value lies in [10**(d-1+e), 10**(d+e)) for d digits. The largest
-	// long double is about 1.19e4932 and half the smallest subnormal about
-	// 1.82e-4951; settle what is clearly beyond them without big powers.
-	d := int64(len(m.String()))
+// ldFromDecimal rounds m * 10**e (m > 0, d digits) to a long double as
+// strtold does.
+func ldFromDecimal(m *big.Int, d, e int64, neg bool) (LongDouble, bool) {
+	// The value lies in [10**(d-1+e), 10**(d+e)). The largest long double
+	// is about 1.19e4932 and half the smallest subnormal about 1.82e-4951;
+	// settle what is clearly beyond them without big powers.
 	if d-1+e > 4933 {
 		return LongDouble{}, false
 	}
@@ -285,18 +296,17 @@ func AppendLongDoubleHuman(dst []byte, x LongDouble) []byte {
 	case ldNaN:
 		return append(dst, "nan"...)
 	}
-	start := len(dst)
-	if x.mant == 0 || x.exp >= 0 && bits.Len64(x.mant)+int(x.exp) <= 64 {
-		// An integer that fits in 64 bits: no big.Float needed, and no
-		// fraction to trim.
-		if x.mant == 0 {
-			return append(dst, '0') // "-0" too
-		}
+	if x.mant == 0 {
+		return append(dst, '0') // "-0" too
+	}
+	if u, ok := x.smallInt(); ok {
+		// The common INCRBYFLOAT result needs no big.Float.
 		if x.neg {
 			dst = append(dst, '-')
 		}
-		return appendUint(dst, x.mant<<uint(x.exp))
+		return appendUint(dst, u)
 	}
+	start := len(dst)
 	var f big.Float
 	dst = x.toFloat(&f).Append(dst, 'f', 17)
 	// %.17Lf always has a '.', so trimming cannot eat integer zeros.
@@ -312,6 +322,17 @@ func AppendLongDoubleHuman(dst []byte, x LongDouble) []byte {
 		dst = append(dst[:start], '0')
 	}
 	return dst
+}
+
+// smallInt returns |x| if it is an integer below 2**64.
+func (x LongDouble) smallInt() (uint64, bool) {
+	switch {
+	case x.exp >= 0 && bits.Len64(x.mant)+int(x.exp) <= 64:
+		return x.mant << uint(x.exp), true
+	case x.exp < 0 && x.exp > -64 && bits.TrailingZeros64(x.mant) >= int(-x.exp):
+		return x.mant >> uint(-x.exp), true
+	}
+	return 0, false
 }
 
 func appendUint(dst []byte, v uint64) []byte {
