@@ -9,59 +9,74 @@ var (
 	commandTable map[string]*Command
 )
 
+// Key positions shared by many commands.
+var (
+	noKeys        = keySpec{}
+	oneKey        = keySpec{1, 1, 1}
+	twoKeys       = keySpec{1, 2, 1}
+	allKeys       = keySpec{1, -1, 1}
+	keyValuePairs = keySpec{1, -1, 2}
+)
+
+type keySpec struct{ first, last, step int }
+
+func cmd(name string, arity int, flags CommandFlags, k keySpec, run func(*DB, [][]byte) Reply) *Command {
+	return &Command{Name: name, Arity: arity, Flags: flags, FirstKey: k.first, LastKey: k.last, Step: k.step, run: run}
+}
+
 func init() {
 	commandList = []*Command{
-	// strings
-	{Name: "get", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdGet},
-	{Name: "set", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, Step: 1, run: cmdSet},
-	{Name: "setnx", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdSetNX},
-	{Name: "setex", Arity: 4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, Step: 1, run: cmdSetEX(1000, "setex")},
-	{Name: "psetex", Arity: 4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, Step: 1, run: cmdSetEX(1, "psetex")},
-	{Name: "getset", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdGetSet},
-	{Name: "getdel", Arity: 2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdGetDel},
-	{Name: "getex", Arity: -2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdGetEx},
-	{Name: "mget", Arity: -2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: -1, Step: 1, run: cmdMGet},
-	{Name: "mset", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: -1, Step: 2, run: cmdMSet(false, "mset")},
-	{Name: "msetnx", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: -1, Step: 2, run: cmdMSet(true, "msetnx")},
-	{Name: "incr", Arity: 2, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdIncrBy(1, false)},
-	{Name: "decr", Arity: 2, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdIncrBy(-1, false)},
-	{Name: "incrby", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdIncrBy(1, true)},
-	{Name: "decrby", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdIncrBy(-1, true)},
-	{Name: "incrbyfloat", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdIncrByFloat},
-	{Name: "append", Arity: 3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, Step: 1, run: cmdAppend},
-	{Name: "strlen", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdStrlen},
-	{Name: "getrange", Arity: 4, Flags: FlagReadonly, FirstKey: 1, LastKey: 1, Step: 1, run: cmdGetRange},
-	{Name: "substr", Arity: 4, Flags: FlagReadonly, FirstKey: 1, LastKey: 1, Step: 1, run: cmdGetRange},
-	{Name: "setrange", Arity: 4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, Step: 1, run: cmdSetRange},
+		// strings
+		cmd("get", 2, FlagReadonly|FlagFast, oneKey, cmdGet),
+		cmd("set", -3, FlagWrite|FlagDenyOOM, oneKey, cmdSet),
+		cmd("setnx", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdSetNX),
+		cmd("setex", 4, FlagWrite|FlagDenyOOM, oneKey, cmdSetEX(1000, "setex")),
+		cmd("psetex", 4, FlagWrite|FlagDenyOOM, oneKey, cmdSetEX(1, "psetex")),
+		cmd("getset", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdGetSet),
+		cmd("getdel", 2, FlagWrite|FlagFast, oneKey, cmdGetDel),
+		cmd("getex", -2, FlagWrite|FlagFast, oneKey, cmdGetEx),
+		cmd("mget", -2, FlagReadonly|FlagFast, allKeys, cmdMGet),
+		cmd("mset", -3, FlagWrite|FlagDenyOOM, keyValuePairs, cmdMSet(false, "mset")),
+		cmd("msetnx", -3, FlagWrite|FlagDenyOOM, keyValuePairs, cmdMSet(true, "msetnx")),
+		cmd("incr", 2, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrBy(1, false)),
+		cmd("decr", 2, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrBy(-1, false)),
+		cmd("incrby", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrBy(1, true)),
+		cmd("decrby", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrBy(-1, true)),
+		cmd("incrbyfloat", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrByFloat),
+		cmd("append", 3, FlagWrite|FlagDenyOOM, oneKey, cmdAppend),
+		cmd("strlen", 2, FlagReadonly|FlagFast, oneKey, cmdStrlen),
+		cmd("getrange", 4, FlagReadonly, oneKey, cmdGetRange),
+		cmd("substr", 4, FlagReadonly, oneKey, cmdGetRange),
+		cmd("setrange", 4, FlagWrite|FlagDenyOOM, oneKey, cmdSetRange),
 
-	// keys and expiry
-	{Name: "del", Arity: -2, Flags: FlagWrite, FirstKey: 1, LastKey: -1, Step: 1, run: cmdDel},
-	{Name: "unlink", Arity: -2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: -1, Step: 1, run: cmdDel},
-	{Name: "exists", Arity: -2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: -1, Step: 1, run: cmdExists},
-	{Name: "type", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdType},
-	{Name: "rename", Arity: 3, Flags: FlagWrite, FirstKey: 1, LastKey: 2, Step: 1, run: cmdRename(false)},
-	{Name: "renamenx", Arity: 3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 2, Step: 1, run: cmdRename(true)},
-	{Name: "copy", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 2, Step: 1, run: cmdCopy},
-	{Name: "expire", Arity: -3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdExpire(1000, false, "expire")},
-	{Name: "pexpire", Arity: -3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdExpire(1, false, "pexpire")},
-	{Name: "expireat", Arity: -3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdExpire(1000, true, "expireat")},
-	{Name: "pexpireat", Arity: -3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdExpire(1, true, "pexpireat")},
-	{Name: "persist", Arity: 2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdPersist},
-	{Name: "ttl", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdTTL(ttlSeconds)},
-	{Name: "pttl", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdTTL(ttlMillis)},
-	{Name: "expiretime", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdTTL(expireTimeSeconds)},
-	{Name: "pexpiretime", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, Step: 1, run: cmdTTL(expireTimeMillis)},
-	{Name: "keys", Arity: 2, Flags: FlagReadonly, run: cmdKeys},
-	{Name: "scan", Arity: -2, Flags: FlagReadonly, run: cmdScan},
-	{Name: "randomkey", Arity: 1, Flags: FlagReadonly, run: cmdRandomKey},
-	{Name: "dbsize", Arity: 1, Flags: FlagReadonly | FlagFast, run: cmdDBSize},
-	{Name: "flushall", Arity: -1, Flags: FlagWrite, run: cmdFlush},
-	{Name: "flushdb", Arity: -1, Flags: FlagWrite, run: cmdFlush},
+		// keys and expiry
+		cmd("del", -2, FlagWrite, allKeys, cmdDel),
+		cmd("unlink", -2, FlagWrite|FlagFast, allKeys, cmdDel),
+		cmd("exists", -2, FlagReadonly|FlagFast, allKeys, cmdExists),
+		cmd("type", 2, FlagReadonly|FlagFast, oneKey, cmdType),
+		cmd("rename", 3, FlagWrite, twoKeys, cmdRename(false)),
+		cmd("renamenx", 3, FlagWrite|FlagFast, twoKeys, cmdRename(true)),
+		cmd("copy", -3, FlagWrite|FlagDenyOOM, twoKeys, cmdCopy),
+		cmd("expire", -3, FlagWrite|FlagFast, oneKey, cmdExpire(1000, false, "expire")),
+		cmd("pexpire", -3, FlagWrite|FlagFast, oneKey, cmdExpire(1, false, "pexpire")),
+		cmd("expireat", -3, FlagWrite|FlagFast, oneKey, cmdExpire(1000, true, "expireat")),
+		cmd("pexpireat", -3, FlagWrite|FlagFast, oneKey, cmdExpire(1, true, "pexpireat")),
+		cmd("persist", 2, FlagWrite|FlagFast, oneKey, cmdPersist),
+		cmd("ttl", 2, FlagReadonly|FlagFast, oneKey, cmdTTL(ttlSeconds)),
+		cmd("pttl", 2, FlagReadonly|FlagFast, oneKey, cmdTTL(ttlMillis)),
+		cmd("expiretime", 2, FlagReadonly|FlagFast, oneKey, cmdTTL(expireTimeSeconds)),
+		cmd("pexpiretime", 2, FlagReadonly|FlagFast, oneKey, cmdTTL(expireTimeMillis)),
+		cmd("keys", 2, FlagReadonly, noKeys, cmdKeys),
+		cmd("scan", -2, FlagReadonly, noKeys, cmdScan),
+		cmd("randomkey", 1, FlagReadonly, noKeys, cmdRandomKey),
+		cmd("dbsize", 1, FlagReadonly|FlagFast, noKeys, cmdDBSize),
+		cmd("flushall", -1, FlagWrite, noKeys, cmdFlush),
+		cmd("flushdb", -1, FlagWrite, noKeys, cmdFlush),
 
-	// connection-independent utilities
-	{Name: "ping", Arity: -1, Flags: FlagFast, run: cmdPing},
-	{Name: "echo", Arity: 2, Flags: FlagFast, run: cmdEcho},
-	{Name: "command", Arity: -1, Flags: FlagLoading | FlagStale, run: cmdCommand},
+		// connection-independent utilities
+		cmd("ping", -1, FlagFast, noKeys, cmdPing),
+		cmd("echo", 2, FlagFast, noKeys, cmdEcho),
+		cmd("command", -1, FlagLoading|FlagStale, noKeys, cmdCommand),
 	}
 	slices.SortFunc(commandList, func(a, b *Command) int {
 		if a.Name < b.Name {

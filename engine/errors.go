@@ -5,20 +5,20 @@ import "errors"
 // Errors returned by the engine. Their texts are Redis's, so that a RESP
 // server can send them as they are; test them with errors.Is.
 var (
-	ErrWrongType        = errors.New("WRONGTYPE Operation against a key holding the wrong kind of value")
-	ErrNotInteger       = errors.New("ERR value is not an integer or out of range")
-	ErrNotFloat         = errors.New("ERR value is not a valid float")
-	ErrOverflow         = errors.New("ERR increment or decrement would overflow")
+	ErrWrongType         = errors.New("WRONGTYPE Operation against a key holding the wrong kind of value")
+	ErrNotInteger        = errors.New("ERR value is not an integer or out of range")
+	ErrNotFloat          = errors.New("ERR value is not a valid float")
+	ErrOverflow          = errors.New("ERR increment or decrement would overflow")
 	ErrDecrementOverflow = errors.New("ERR decrement would overflow")
-	ErrFloatNaNOrInf    = errors.New("ERR increment would produce NaN or Infinity")
-	ErrSyntax           = errors.New("ERR syntax error")
-	ErrNoSuchKey        = errors.New("ERR no such key")
-	ErrSameObject       = errors.New("ERR source and destination objects are the same")
-	ErrStringTooLong    = errors.New("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
-	ErrOffsetOutOfRange = errors.New("ERR offset is out of range")
-	ErrInvalidCursor    = errors.New("ERR invalid cursor")
-	ErrExpireNXAndOther = errors.New("ERR NX and XX, GT or LT options at the same time are not compatible")
-	ErrExpireGTAndLT    = errors.New("ERR GT and LT options at the same time are not compatible")
+	ErrFloatNaNOrInf     = errors.New("ERR increment would produce NaN or Infinity")
+	ErrSyntax            = errors.New("ERR syntax error")
+	ErrNoSuchKey         = errors.New("ERR no such key")
+	ErrSameObject        = errors.New("ERR source and destination objects are the same")
+	ErrStringTooLong     = errors.New("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+	ErrOffsetOutOfRange  = errors.New("ERR offset is out of range")
+	ErrInvalidCursor     = errors.New("ERR invalid cursor")
+	ErrExpireNXAndOther  = errors.New("ERR NX and XX, GT or LT options at the same time are not compatible")
+	ErrExpireGTAndLT     = errors.New("ERR GT and LT options at the same time are not compatible")
 
 	// ErrInvalidExpireTime is matched (errors.Is) by the error a command
 	// returns for a TTL that is not positive or overflows; that error's text

@@ -34,8 +34,8 @@ const (
 	minBuckets = 16
 )
 
-func (e *slot) klen() int  { return int(e.hdr & hdrKlenMask) }
-func (e *slot) typ() Type  { return Type((e.hdr & hdrTypeMask) >> hdrTypeShift) }
+func (e *slot) klen() int   { return int(e.hdr & hdrKlenMask) }
+func (e *slot) typ() Type   { return Type((e.hdr & hdrTypeMask) >> hdrTypeShift) }
 func (e *slot) isInt() bool { return e.hdr&hdrInt != 0 }
 
 func (e *slot) key() string { return unsafe.String((*byte)(e.kv), e.klen()) }
