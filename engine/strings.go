@@ -205,6 +205,9 @@ func (db *DB) SetNX(key string, value []byte) (bool, error) {
 
 // SetEX sets key with a TTL (SETEX/PSETEX); ttl must be at least 1ms.
 func (db *DB) SetEX(key string, value []byte, ttl time.Duration) error {
+	if ttl.Milliseconds() <= 0 { // SetArgs reads a zero TTL as "none"
+		return errInvalidExpire("setex")
+	}
 	_, err := db.SetArgs(key, value, SetArgs{TTL: ttl})
 	return err
 }
@@ -510,7 +513,7 @@ func (db *DB) setRangeLocked(k dbKey, offset int64, value []byte) (int, error) {
 		}
 		return k.sh.StrlenLocked(r), nil
 	}
-	if offset+int64(len(value)) > maxStringLen {
+	if offset > maxStringLen-int64(len(value)) { // offset+len could wrap
 		return 0, ErrStringTooLong
 	}
 	if r == 0 {
