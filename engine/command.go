@@ -90,12 +90,21 @@ func (db *DB) Do(ctx context.Context, args ...[]byte) Reply {
 	if !cmd.arityOK(len(args)) {
 		return ErrorReply("ERR wrong number of arguments for '" + cmd.Name + "' command")
 	}
-	if cmd.FirstKey == 0 {
+	switch {
+	case cmd.FirstKey == 0:
+		return cmd.run(db, args)
+	case cmd.FirstKey == cmd.LastKey:
+		sh, _ := db.route(str(args[cmd.FirstKey]))
+		sh.Lock()
+		defer sh.Unlock()
 		return cmd.run(db, args)
 	}
 	ls := lockSet{db: db}
-	ls.idx = ls.buf[:0]
-	for _, i := range cmd.keyPositions(len(args)) {
+	last := cmd.LastKey
+	if last < 0 {
+		last += len(args)
+	}
+	for i := cmd.FirstKey; i <= last; i += cmd.Step {
 		si, _ := db.shardIndex(str(args[i]))
 		ls.idx = append(ls.idx, si)
 	}
@@ -118,22 +127,6 @@ func (c *Command) arityOK(n int) bool {
 		return n == c.Arity
 	}
 	return n >= -c.Arity
-}
-
-// keyPositions lists the indexes of the key arguments in a call of argc
-// arguments.
-//
-// REQUIRES: c.FirstKey > 0 and argc passes the arity check.
-func (c *Command) keyPositions(argc int) []int {
-	last := c.LastKey
-	if last < 0 {
-		last = argc + last
-	}
-	var out []int
-	for i := c.FirstKey; i <= last; i += c.Step {
-		out = append(out, i)
-	}
-	return out
 }
 
 // unknownCommand is Redis's reply to a command it does not know: the

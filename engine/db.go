@@ -126,17 +126,14 @@ func (k dbKey) findString() (shard.Ref, error) {
 type lockSet struct {
 	db  *DB
 	idx []int
-	buf [8]int
 }
 
 // lockKeys locks the shards of keys (in ascending order) and returns the
 // set, which the caller must unlock.
-func (db *DB) lockKeys(keys ...string) *lockSet {
-	ls := &lockSet{db: db}
-	ls.idx = ls.buf[:0]
-	for _, k := range keys {
-		i, _ := db.shardIndex(k)
-		ls.idx = append(ls.idx, i)
+func (db *DB) lockKeys(keys ...string) lockSet {
+	ls := lockSet{db: db, idx: make([]int, len(keys))}
+	for i, k := range keys {
+		ls.idx[i], _ = db.shardIndex(k)
 	}
 	ls.lock()
 	return ls
@@ -150,7 +147,7 @@ func (ls *lockSet) lock() {
 	}
 }
 
-func (ls *lockSet) unlock() {
+func (ls lockSet) unlock() {
 	for j := len(ls.idx) - 1; j >= 0; j-- {
 		ls.db.shards[ls.idx[j]].Unlock()
 	}
