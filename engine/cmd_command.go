@@ -27,14 +27,14 @@ func cmdCommand(db *DB, args [][]byte) Reply {
 			if c := LookupCommand(n); c != nil {
 				out = append(out, c.info())
 			} else {
-				out = append(out, replyNilArr)
+				out = append(out, replyNil)
 			}
 		}
 		return Reply{Kind: ReplyArray, Array: out}
 	case is(sub, "docs"):
 		return emptyArray // no documentation is served; clients treat this as "none"
 	}
-	return ErrorReply("ERR unknown subcommand '" + sanitizeArg(sub) + "'. Try COMMAND HELP.")
+	return ErrorReply("ERR unknown subcommand '" + sanitize(sub, 128) + "'. Try COMMAND HELP.")
 }
 
 // info is the command's COMMAND INFO entry, in Redis 7's ten-field shape.

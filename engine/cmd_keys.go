@@ -79,7 +79,7 @@ func cmdExpire(unitMs int64, absolute bool, name string) func(*DB, [][]byte) Rep
 			case is(o, "lt"):
 				cond |= ExpireLT
 			default:
-				return ErrorReply("ERR Unsupported option " + sanitizeArg(o))
+				return ErrorReply("ERR Unsupported option " + sanitize(o, len(o))) // "%s": no length cap
 			}
 		}
 		if err := cond.validate(); err != nil {
@@ -207,6 +207,3 @@ func cmdPing(db *DB, args [][]byte) Reply {
 }
 
 func cmdEcho(db *DB, args [][]byte) Reply { return bulkReply(args[1]) }
-
-// sanitizeArg makes an argument safe to quote in an error line.
-func sanitizeArg(b []byte) string { return sanitize(b, 128) }

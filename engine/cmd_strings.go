@@ -5,8 +5,10 @@ package engine
 
 // parseSetOptions parses SET's (getex false) or GETEX's (getex true) options
 // the way Redis's parseExtendedStringArgumentsOrReply does: conflicting
-// options are a syntax error; repeating one is allowed.
-func parseSetOptions(db *DB, opts [][]byte, getex bool, cmd string) (op setOp, err error) {
+// options are a syntax error; repeating one is allowed. The expiry's number
+// is returned unparsed (nil if none): SET checks it at once, GETEX only
+// after finding the key.
+func parseSetOptions(opts [][]byte, getex bool) (op setOp, exp *expireArg, err error) {
 	const (
 		fNX = 1 << iota
 		fXX
@@ -18,7 +20,6 @@ func parseSetOptions(db *DB, opts [][]byte, getex bool, cmd string) (op setOp, e
 		fPXAT
 	)
 	flags := 0
-	var exp expireArg
 	if getex {
 		op.ttl = ttlKeep
 	}
@@ -39,22 +40,22 @@ func parseSetOptions(db *DB, opts [][]byte, getex bool, cmd string) (op setOp, e
 			flags |= fPersist
 		case is(o, "ex") && hasNext && flags&(fKeep|fPersist|timeFlags&^fEX) == 0:
 			flags |= fEX
-			exp = expireArg{1000, false, opts[j+1]}
+			exp = &expireArg{1000, false, opts[j+1]}
 			j++
 		case is(o, "px") && hasNext && flags&(fKeep|fPersist|timeFlags&^fPX) == 0:
 			flags |= fPX
-			exp = expireArg{1, false, opts[j+1]}
+			exp = &expireArg{1, false, opts[j+1]}
 			j++
 		case is(o, "exat") && hasNext && flags&(fKeep|fPersist|timeFlags&^fEXAT) == 0:
 			flags |= fEXAT
-			exp = expireArg{1000, true, opts[j+1]}
+			exp = &expireArg{1000, true, opts[j+1]}
 			j++
 		case is(o, "pxat") && hasNext && flags&(fKeep|fPersist|timeFlags&^fPXAT) == 0:
 			flags |= fPXAT
-			exp = expireArg{1, true, opts[j+1]}
+			exp = &expireArg{1, true, opts[j+1]}
 			j++
 		default:
-			return op, ErrSyntax
+			return op, nil, ErrSyntax
 		}
 	}
 	switch {
@@ -66,15 +67,12 @@ func parseSetOptions(db *DB, opts [][]byte, getex bool, cmd string) (op setOp, e
 	switch {
 	case flags&timeFlags != 0:
 		op.ttl = ttlSet
-		if op.at, err = exp.toAt(db, cmd); err != nil {
-			return op, err
-		}
 	case flags&fKeep != 0:
 		op.ttl = ttlKeep
 	case flags&fPersist != 0:
 		op.ttl = ttlClear
 	}
-	return op, nil
+	return op, exp, nil
 }
 
 func cmdGet(db *DB, args [][]byte) Reply {
@@ -86,7 +84,10 @@ func cmdGet(db *DB, args [][]byte) Reply {
 }
 
 func cmdSet(db *DB, args [][]byte) Reply {
-	op, err := parseSetOptions(db, args[3:], false, "set")
+	op, exp, err := parseSetOptions(args[3:], false)
+	if err == nil && exp != nil {
+		op.at, err = exp.toAt(db, "set")
+	}
 	if err != nil {
 		return errReply(err)
 	}
@@ -143,16 +144,25 @@ func cmdGetDel(db *DB, args [][]byte) Reply {
 	return bulkOrNil(v, ok)
 }
 
+// cmdGetEx checks in Redis's order: options, then the key and its type,
+// then the expiry's number.
 func cmdGetEx(db *DB, args [][]byte) Reply {
-	op, err := parseSetOptions(db, args[2:], true, "getex")
+	op, exp, err := parseSetOptions(args[2:], true)
 	if err != nil {
 		return errReply(err)
 	}
-	v, ok, err := db.getExLocked(db.key(str(args[1])), op.ttl, op.at)
-	if err != nil {
-		return errReply(err)
+	k := db.key(str(args[1]))
+	v, ok, err := db.getLocked(k)
+	if err != nil || !ok {
+		return bulkOrNil(v, ok).orError(err)
 	}
-	return bulkOrNil(v, ok)
+	if exp != nil {
+		if op.at, err = exp.toAt(db, "getex"); err != nil {
+			return errReply(err)
+		}
+	}
+	db.applyTTLLocked(k.sh, k.find(), k.h, op.ttl, op.at)
+	return bulkReply(v)
 }
 
 func cmdMGet(db *DB, args [][]byte) Reply {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"unsafe"
@@ -137,21 +138,32 @@ func unknownCommand(argv [][]byte) Reply {
 		if len(args) >= 128 {
 			break
 		}
+		a = cString(a)
 		a = a[:min(len(a), 128-len(args))]
 		args = append(append(append(args, '\''), a...), "' "...)
 	}
-	name := argv[0][:min(len(argv[0]), 128)]
-	msg := "ERR unknown command '" + string(name) + "', with args beginning with: " + string(args)
-	return ErrorReply(strings.NewReplacer("\r", " ", "\n", " ").Replace(msg))
+	return ErrorReply(oneLine("ERR unknown command '" + sanitize(argv[0], 128) +
+		"', with args beginning with: " + string(args)))
 }
 
 // str views b as a string without copying. Valid while b is unchanged; the
 // shard copies key bytes when it stores a key.
 func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// sanitize cuts s to n bytes and replaces line breaks, which an error
-// reply (one protocol line) cannot hold.
+// sanitize prepares an argument for an error text as Redis's "%.Ns" does:
+// cut at the first NUL byte, then to n bytes, on one line.
 func sanitize(s []byte, n int) string {
-	s = s[:min(len(s), n)]
-	return strings.NewReplacer("\r", " ", "\n", " ").Replace(string(s))
+	s = cString(s)
+	return oneLine(string(s[:min(len(s), n)]))
 }
+
+// cString is s up to its first NUL byte, as C string functions see it.
+func cString(s []byte) []byte {
+	if i := bytes.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// oneLine replaces line breaks, which an error reply cannot hold.
+func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }

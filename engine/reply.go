@@ -83,6 +83,14 @@ func stringsReply(ss []string) Reply {
 	return Reply{Kind: ReplyArray, Array: a}
 }
 
+// orError is errReply(err) if err is not nil, else r.
+func (r Reply) orError(err error) Reply {
+	if err != nil {
+		return errReply(err)
+	}
+	return r
+}
+
 // IsError reports whether r is an error reply.
 func (r Reply) IsError() bool { return r.Kind == ReplyError }
 

@@ -31,11 +31,11 @@
 //   - '[...]' matches one byte from a set, '[^...]' one byte not in it.
 //     Inside, '\x' is the literal x, compared case-sensitively even when
 //     nocase is set; 'a-z' is a range whose ends are swapped if reversed,
-//     compared as signed chars (x86 Redis), so a range ending past 0x7f
-//     also covers the low bytes; the range's end may be ']' ("[a-]" is
-//     the range ']'..'a' and leaves the class open). A class with no
-//     closing ']' runs to the end of the pattern; "[" alone matches
-//     nothing and "[^" any byte.
+//     compared as signed chars (x86 Redis), so "[a-\xff]" is -1..'a':
+//     bytes 0x00-'a' and 0xff, not 'b'-0xfe; the range's end may be ']'
+//     ("[a-]" is the range ']'..'a' and leaves the class open). A class
+//     with no closing ']' runs to the end of the pattern; "[" alone
+//     matches nothing and "[^" any byte.
 //   - nocase folds ASCII A-Z only. A range is folded after its ends are
 //     swapped, so "[Z-a]" matches nothing under nocase.
 //   - A pattern whose 1001st star (counting runs of stars as one) is

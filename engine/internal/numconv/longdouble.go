@@ -11,6 +11,8 @@ const (
 	ldPrec = 64
 	// ldMaxExp bounds finite values: |x| < 2**ldMaxExp.
 	ldMaxExp = 16384
+	// ldMinExp is the smallest normal's exponent: 2**-16382.
+	ldMinExp = -16382
 	// ldHalfMinExp: strtold rounds anything at or below 2**-16446, half the
 	// smallest subnormal, to zero, which Redis refuses.
 	ldHalfMinExp = -16446
@@ -61,10 +63,6 @@ func LongDoubleFromInt(v int64) LongDouble {
 // included; the latter yields an infinite LongDouble, which INCRBYFLOAT
 // then refuses through IsFinite), NaN refused, overflow past about
 // 1.19e4932 refused, and a non-zero value that rounds to zero refused.
-//
-// Known divergence: for hex input just above half the smallest subnormal
-// with exactly one stray bit past 64 (like "0x1.0000000000000001p-16446")
-// glibc rounds to zero and Redis refuses; this accepts it.
 func ParseLongDouble(b []byte) (LongDouble, bool) {
 	if len(b) >= maxLongDoubleChars {
 		return LongDouble{}, false
@@ -83,15 +81,14 @@ func ParseLongDouble(b []byte) (LongDouble, bool) {
 	var m big.Int
 	var e int64
 	if n.kind == kindHex {
-		e = parseExp(n.exp, 1<<24)
-		for _, c := range n.mant {
-			if c == '.' {
-				continue
-			}
-			m.Lsh(&m, 4)
-			m.Or(&m, big.NewInt(int64(hexVal(c))))
+		setHex(&m, n.mant)
+		e = parseExp(n.exp, 1<<24) - 4*fracDigits(n.mant)
+		// Below the smallest normal, glibc's strtold drops the bit just
+		// past the first 64 significant bits from its rounding (see
+		// parseHexDouble); this makes "0x1.0000000000000001p-16446" zero.
+		if l := int64(m.BitLen()); l > ldPrec && l+e <= ldMinExp {
+			m.SetBit(&m, int(l-ldPrec-1), 0)
 		}
-		e -= 4 * fracDigits(n.mant)
 		return ldFromBinary(&m, e, n.neg)
 	}
 	e = parseExp(n.exp, 1<<24) - fracDigits(n.mant)
@@ -149,6 +146,28 @@ func setDecimal(m *big.Int, mant []byte) {
 	flush()
 }
 
+// setHex sets m to the integer the mantissa's hex digits spell.
+func setHex(m *big.Int, mant []byte) {
+	var chunk uint64
+	var nibbles uint
+	var t big.Int
+	flush := func() {
+		m.Lsh(m, 4*nibbles)
+		m.Or(m, t.SetUint64(chunk))
+		chunk, nibbles = 0, 0
+	}
+	for _, c := range mant {
+		if c == '.' {
+			continue
+		}
+		chunk = chunk<<4 | uint64(hexVal(c))
+		if nibbles++; nibbles == 16 {
+			flush()
+		}
+	}
+	flush()
+}
+
 // ldFromBinary rounds m * 2**e (m > 0) to a long double as strtold does.
 func ldFromBinary(m *big.Int, e int64, neg bool) (LongDouble, bool) {
 	// Settle far-out exponents before big.Float's int32 exponent could
@@ -169,7 +188,7 @@ func ldFromBinary(m *big.Int, e int64, neg bool) (LongDouble, bool) {
 		if sh := ldHalfMinExp - e; sh >= 0 {
 			return m.Cmp(t.Lsh(big.NewInt(1), uint(sh)))
 		}
-		return 1 // m >= 1 > 2**-sh
+		return 1 // m >= 1 > 2**sh
 	})
 }
 
@@ -296,8 +315,10 @@ func AppendLongDoubleHuman(dst []byte, x LongDouble) []byte {
 	case ldNaN:
 		return append(dst, "nan"...)
 	}
-	if x.mant == 0 {
-		return append(dst, '0') // "-0" too
+	if x.mant == 0 || bits.Len64(x.mant)+int(x.exp) <= -58 {
+		// Below 2**-58 (< 0.5e-17) "%.17Lf" gives "0.000..." or "-0.000...",
+		// both "0" here; skip expanding up to 16,000 exact digits.
+		return append(dst, '0')
 	}
 	if u, ok := x.smallInt(); ok {
 		// The common INCRBYFLOAT result needs no big.Float.

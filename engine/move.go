@@ -1,0 +1,127 @@
+package engine
+
+import (
+	"strconv"
+	"unsafe"
+)
+
+// Operations across two DBs (a server's logical databases), and read-only
+// accessors a RESP server needs for OBJECT.
+
+// Move moves key, with its value and TTL, from src to dst, as Redis's MOVE
+// does: it reports false (and changes nothing) when key does not exist in
+// src or already exists in dst. Moving within one DB is ErrSameObject.
+//
+// It is atomic: the key's shard is locked in both DBs for the whole move.
+// To keep two concurrent Moves in opposite directions from deadlocking, the
+// two shards are always locked in the order of the DBs' addresses (a Go
+// heap object never moves), whichever is the source.
+func Move(src, dst *DB, key string) (bool, error) {
+	if src == dst {
+		return false, ErrSameObject
+	}
+	if err := checkKey(key); err != nil {
+		return false, err
+	}
+	s, d := src.key(key), dst.key(key)
+	first, second := s.sh, d.sh
+	if uintptr(unsafe.Pointer(dst)) < uintptr(unsafe.Pointer(src)) {
+		first, second = second, first
+	}
+	first.Lock()
+	defer first.Unlock()
+	second.Lock()
+	defer second.Unlock()
+
+	sr := s.find()
+	if sr == 0 {
+		return false, nil
+	}
+	if d.find() != 0 {
+		return false, nil
+	}
+	v, exp := s.sh.ValueLocked(sr), s.sh.ExpireAtLocked(sr)
+	s.sh.DeleteLocked(sr, s.h) // an aggregate moves; it is not copied
+	dr := d.sh.StoreLocked(d.name, d.h, 0, v)
+	d.sh.SetExpireAtLocked(dr, exp)
+	return true, nil
+}
+
+// ObjectEncoding returns the encoding OBJECT ENCODING reports for key, and
+// false if key does not exist. Strings held as integers are "int"; other
+// strings are "embstr" up to 44 bytes and "raw" beyond, as Redis reports a
+// freshly SET value (Redis also reports "raw" for a short string built by
+// APPEND or SETRANGE; jackdaw keeps no such history). Aggregates report
+// their type's general encoding until the structures say more.
+func (db *DB) ObjectEncoding(key string) (string, bool) {
+	k := db.key(key)
+	k.sh.Lock()
+	defer k.sh.Unlock()
+	r := k.find()
+	if r == 0 {
+		return "", false
+	}
+	switch k.sh.TypeLocked(r) {
+	case TypeString:
+		if n, ok := k.sh.IsIntLocked(r); ok {
+			// Redis keeps integers of at most 20 characters as int.
+			if len(strconv.FormatInt(n, 10)) <= 20 {
+				return "int", true
+			}
+		}
+		if k.sh.StrlenLocked(r) <= 44 {
+			return "embstr", true
+		}
+		return "raw", true
+	case TypeList:
+		return "quicklist", true
+	case TypeSet:
+		return "hashtable", true
+	case TypeZSet:
+		return "skiplist", true
+	case TypeHash:
+		return "hashtable", true
+	}
+	return "", false
+}
+
+// CopyTo copies src's key from (value and TTL) to dst's key to, as Redis's
+// COPY ... DB does; without replace it does nothing if to exists in dst. It
+// reports whether it copied. Copying a key onto itself is ErrSameObject.
+// Like Move, it locks the two shards in the order of the DBs' addresses.
+func CopyTo(src, dst *DB, from, to string, replace bool) (bool, error) {
+	if src == dst {
+		if from == to {
+			return false, ErrSameObject
+		}
+		return src.Copy(from, to, replace)
+	}
+	if err := checkKey(to); err != nil {
+		return false, err
+	}
+	s, d := src.key(from), dst.key(to)
+	first, second := s.sh, d.sh
+	if uintptr(unsafe.Pointer(dst)) < uintptr(unsafe.Pointer(src)) {
+		first, second = second, first
+	}
+	first.Lock()
+	defer first.Unlock()
+	second.Lock()
+	defer second.Unlock()
+
+	sr := s.find()
+	if sr == 0 {
+		return false, nil
+	}
+	dr := d.find()
+	if dr != 0 && !replace {
+		return false, nil
+	}
+	v := s.sh.ValueLocked(sr)
+	if v.Obj != nil {
+		v.Obj = v.Obj.Clone()
+	}
+	dr = d.sh.StoreLocked(d.name, d.h, dr, v)
+	d.sh.SetExpireAtLocked(dr, s.sh.ExpireAtLocked(sr))
+	return true, nil
+}

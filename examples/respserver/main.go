@@ -1,0 +1,47 @@
+// Command respserver serves jackdaw over RESP2, the Redis protocol, so that
+// redis-cli, redis-benchmark and Redis client libraries can use it.
+//
+//	go run ./examples/respserver -addr 127.0.0.1:6380 [-requirepass pw]
+//
+// SIGINT or SIGTERM shuts it down gracefully: it stops accepting, closes
+// the connections and closes the databases.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/jackdawdb/jackdaw/examples/respserver/server"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:6380", "address to listen on (loopback by default)")
+	pass := flag.String("requirepass", "", "password clients must AUTH with")
+	dbs := flag.Int("databases", 16, "number of logical databases")
+	verbose := flag.Bool("v", false, "log client protocol errors")
+	flag.Parse()
+
+	opts := server.Options{Addr: *addr, RequirePass: *pass, Databases: *dbs}
+	if *verbose {
+		opts.Logf = log.Printf
+	}
+	srv, err := server.New(opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Listen(); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("jackdaw RESP server listening on %s", srv.Addr())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := srv.Serve(ctx); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("shut down")
+}

@@ -1,0 +1,347 @@
+// Package server serves jackdaw engine databases over RESP2, the Redis
+// protocol, so that redis-cli, redis-benchmark and Redis client libraries
+// can talk to an in-process jackdaw as they would to Redis 7.0.
+//
+// Commands about connections and the server (AUTH, HELLO, SELECT, CLIENT,
+// INFO, CONFIG, ...) are answered here; every other command goes to the
+// engine's command table through (*engine.DB).Do on the client's selected
+// database.
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackdawdb/jackdaw/engine"
+)
+
+// Options configure a Server. The zero value is valid except for Addr when
+// ListenAndServe is used.
+type Options struct {
+	// Addr is the TCP address to listen on, such as "127.0.0.1:6380".
+	// Port 0 picks a free port; Addr() tells which.
+	Addr string
+
+	// RequirePass, when set, makes every client AUTH (or HELLO ... AUTH)
+	// before any other command, as Redis's requirepass does.
+	RequirePass string
+
+	// Databases is the number of logical databases SELECT can choose among,
+	// each its own *engine.DB. Default 16.
+	Databases int
+
+	// DBOptions configure each database.
+	DBOptions engine.Options
+
+	// MaxRequestBytes bounds one request (all its arguments together). A
+	// larger request gets "ERR Protocol error: invalid bulk length" and the
+	// connection is closed. Default 512 MiB (Redis's proto-max-bulk-len).
+	MaxRequestBytes int64
+
+	// ClientOutputLimit bounds the reply bytes the server holds for one
+	// client beyond what the client's socket has accepted. Replies are
+	// written as they are produced; once this much is pending the
+	// connection's goroutine waits for the client to read (so it reads no
+	// more requests either), and a client that takes no output for
+	// ClientOutputTimeout is disconnected. Default 256 KiB.
+	ClientOutputLimit int
+
+	// ClientOutputTimeout: see ClientOutputLimit. Default 60s.
+	ClientOutputTimeout time.Duration
+
+	// Logf, if set, receives a line per notable event (client errors).
+	Logf func(format string, args ...any)
+}
+
+func (o *Options) setDefaults() error {
+	if o.Databases == 0 {
+		o.Databases = 16
+	}
+	if o.Databases < 1 || o.Databases > 1<<16 {
+		return errors.New("server: Options.Databases must be in [1, 65536]")
+	}
+	if o.MaxRequestBytes <= 0 {
+		o.MaxRequestBytes = maxBulkLen
+	}
+	if o.ClientOutputLimit <= 0 {
+		o.ClientOutputLimit = 256 << 10
+	}
+	if o.ClientOutputTimeout <= 0 {
+		o.ClientOutputTimeout = 60 * time.Second
+	}
+	return nil
+}
+
+// Server is a RESP2 server over jackdaw databases.
+type Server struct {
+	opts  Options
+	dbs   []atomic.Pointer[engine.DB] // index -> DB; SWAPDB swaps entries
+	start time.Time
+	runID string
+
+	mu      sync.Mutex
+	ln      net.Listener
+	clients map[int64]*client
+	closed  bool
+	done    chan struct{}
+	wg      sync.WaitGroup
+
+	nextID      atomic.Int64
+	connections atomic.Int64 // total_connections_received
+	commands    atomic.Int64 // total_commands_processed
+	rejected    atomic.Int64 // rejected_connections (none yet)
+	statBase    engine.ShardStats
+	cfg         config
+}
+
+// New opens the databases and returns a server that is not yet listening.
+func New(opts Options) (*Server, error) {
+	if err := opts.setDefaults(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:    opts,
+		dbs:     make([]atomic.Pointer[engine.DB], opts.Databases),
+		start:   time.Now(),
+		runID:   newRunID(),
+		clients: make(map[int64]*client),
+		done:    make(chan struct{}),
+	}
+	s.cfg.init(opts)
+	for i := range s.dbs {
+		db, err := engine.Open(opts.DBOptions)
+		if err != nil {
+			s.closeDBs()
+			return nil, err
+		}
+		s.dbs[i].Store(db)
+	}
+	return s, nil
+}
+
+// DB returns the database currently at index i (SWAPDB changes which).
+func (s *Server) DB(i int) *engine.DB { return s.dbs[i].Load() }
+
+// Listen binds Options.Addr without serving yet, so that Addr is known.
+func (s *Server) Listen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return net.ErrClosed
+	}
+	if s.ln != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	return nil
+}
+
+// ListenAndServe listens on Options.Addr and serves until ctx is done or
+// Close is called.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	if err := s.Listen(); err != nil {
+		return err
+	}
+	return s.Serve(ctx)
+}
+
+// Serve accepts connections on the listener Listen bound (binding it first
+// if needed) until ctx is done or Close is called; then it closes the
+// server (see Close) and returns nil.
+func (s *Server) Serve(ctx context.Context) error {
+	if err := s.Listen(); err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { s.Close() })
+	defer stop()
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			select {
+			case <-s.done:
+				return nil
+			default:
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
+			s.Close()
+			return err
+		}
+		s.serveConn(conn)
+	}
+}
+
+// Addr is the address the server listens on, or nil before Listen.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// Close stops accepting, closes every connection, waits for their
+// goroutines and closes the databases. Closing twice is a no-op.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	if s.ln != nil {
+		s.ln.Close()
+	}
+	for _, c := range s.clients {
+		c.conn.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	s.closeDBs()
+	return nil
+}
+
+func (s *Server) closeDBs() {
+	for i := range s.dbs {
+		if db := s.dbs[i].Load(); db != nil {
+			db.Close()
+		}
+	}
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.opts.Logf != nil {
+		s.opts.Logf(format, args...)
+	}
+}
+
+// client is one connection's state.
+type client struct {
+	id      int64
+	conn    net.Conn
+	addr    string
+	laddr   string
+	created time.Time
+
+	db     int  // selected database
+	authed bool // AUTH done, or no password required
+	reply  replyMode
+
+	// Read by CLIENT LIST from other goroutines.
+	mu      sync.Mutex
+	name    string
+	dbIdx   int
+	lastCmd string
+	lastAt  time.Time
+	closing bool
+}
+
+type replyMode uint8
+
+const (
+	replyOn replyMode = iota
+	replyOff
+	replySkipNext
+	replySkip // skipping the current command's reply
+)
+
+// deadlineWriter gives every write to the connection a deadline, so that a
+// client which stops reading its replies is disconnected.
+type deadlineWriter struct {
+	conn    net.Conn
+	timeout time.Duration
+}
+
+func (w deadlineWriter) Write(p []byte) (int, error) {
+	w.conn.SetWriteDeadline(time.Now().Add(w.timeout))
+	return w.conn.Write(p)
+}
+
+func (s *Server) serveConn(conn net.Conn) {
+	c := &client{
+		id:      s.nextID.Add(1),
+		conn:    conn,
+		addr:    conn.RemoteAddr().String(),
+		laddr:   conn.LocalAddr().String(),
+		created: time.Now(),
+		authed:  s.opts.RequirePass == "",
+	}
+	c.lastAt = c.created
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		conn.Close()
+		return
+	}
+	s.clients[c.id] = c
+	s.wg.Add(1)
+	s.mu.Unlock()
+	s.connections.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer func() {
+			s.mu.Lock()
+			delete(s.clients, c.id)
+			s.mu.Unlock()
+			conn.Close()
+		}()
+		s.handle(c)
+	}()
+}
+
+// handle reads requests and writes replies until the connection ends.
+// Pipelined requests are all executed before the replies are flushed.
+func (s *Server) handle(c *client) {
+	rd := newReader(c.conn, s.opts.MaxRequestBytes)
+	w := bufio.NewWriterSize(deadlineWriter{c.conn, s.opts.ClientOutputTimeout}, s.opts.ClientOutputLimit)
+	ctx := context.Background()
+	for {
+		args, err := rd.read()
+		if err != nil {
+			var pe protocolError
+			if errors.As(err, &pe) {
+				writeReply(w, engine.ErrorReply(pe.Error()))
+				w.Flush()
+				s.logf("client %d %s: %v", c.id, c.addr, pe)
+			} else if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				w.Flush()
+			}
+			return
+		}
+		if args != nil {
+			r, quit := s.exec(ctx, c, args)
+			switch c.reply {
+			case replyOn:
+				writeReply(w, r)
+			case replySkipNext:
+				c.reply = replySkip
+			case replySkip:
+				c.reply = replyOn
+			}
+			if quit {
+				w.Flush()
+				return
+			}
+		}
+		if !rd.buffered() {
+			if err := w.Flush(); err != nil {
+				return
+			}
+		}
+	}
+}
