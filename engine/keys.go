@@ -101,23 +101,34 @@ func (db *DB) rename(src, dst string, nx bool) (bool, error) {
 // locked, dst is a valid key.
 func (db *DB) renameLocked(src, dst string, nx bool) (bool, error) {
 	s := db.key(src)
-	sr := s.find()
-	if sr == 0 {
+	if s.find() == 0 {
 		return false, ErrNoSuchKey
 	}
 	if src == dst {
 		return !nx, nil
 	}
-	d := db.key(dst)
+	return moveEntryLocked(s, db.key(dst), !nx), nil
+}
+
+// moveEntryLocked moves s's value and TTL to d (an aggregate moves, it is
+// not copied), replacing d only if overwrite. It reports whether it moved;
+// s and d may belong to different DBs.
+//
+// REQUIRES: both shards are locked, s and d are different keys.
+func moveEntryLocked(s, d dbKey, overwrite bool) bool {
+	sr := s.find()
+	if sr == 0 {
+		return false
+	}
 	dr := d.find()
-	if nx && dr != 0 {
-		return false, nil
+	if dr != 0 && !overwrite {
+		return false
 	}
 	v, exp := s.sh.ValueLocked(sr), s.sh.ExpireAtLocked(sr)
-	s.sh.DeleteLocked(sr, s.h) // an aggregate moves; it is not copied
+	s.sh.DeleteLocked(sr, s.h)
 	dr = d.sh.StoreLocked(d.name, d.h, dr, v)
 	d.sh.SetExpireAtLocked(dr, exp)
-	return true, nil
+	return true
 }
 
 // Copy copies src's value and TTL to dst. Without replace it does nothing if
@@ -136,15 +147,22 @@ func (db *DB) copyLocked(src, dst string, replace bool) (bool, error) {
 	if src == dst {
 		return false, ErrSameObject
 	}
-	s := db.key(src)
+	return copyEntryLocked(db.key(src), db.key(dst), replace), nil
+}
+
+// copyEntryLocked copies s's value (deeply) and TTL to d, replacing d only
+// if replace, and reports whether it copied; s and d may belong to
+// different DBs.
+//
+// REQUIRES: both shards are locked, s and d are different keys.
+func copyEntryLocked(s, d dbKey, replace bool) bool {
 	sr := s.find()
 	if sr == 0 {
-		return false, nil
+		return false
 	}
-	d := db.key(dst)
 	dr := d.find()
 	if dr != 0 && !replace {
-		return false, nil
+		return false
 	}
 	v := s.sh.ValueLocked(sr)
 	if v.Obj != nil {
@@ -152,7 +170,7 @@ func (db *DB) copyLocked(src, dst string, replace bool) (bool, error) {
 	}
 	dr = d.sh.StoreLocked(d.name, d.h, dr, v)
 	d.sh.SetExpireAtLocked(dr, s.sh.ExpireAtLocked(sr))
-	return true, nil
+	return true
 }
 
 // DBSize is the number of keys (expired keys not yet reclaimed included, as

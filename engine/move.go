@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"strconv"
-	"unsafe"
-)
+import "unsafe"
 
 // Operations across two DBs (a server's logical databases), and read-only
 // accessors a RESP server needs for OBJECT.
@@ -24,27 +21,24 @@ func Move(src, dst *DB, key string) (bool, error) {
 		return false, err
 	}
 	s, d := src.key(key), dst.key(key)
+	unlock := lockAcrossDBs(src, dst, s, d)
+	defer unlock()
+	return moveEntryLocked(s, d, false), nil
+}
+
+// lockAcrossDBs locks s's shard (in src) and d's shard (in dst) in the
+// order of the DBs' addresses, and returns the unlock.
+func lockAcrossDBs(src, dst *DB, s, d dbKey) func() {
 	first, second := s.sh, d.sh
 	if uintptr(unsafe.Pointer(dst)) < uintptr(unsafe.Pointer(src)) {
 		first, second = second, first
 	}
 	first.Lock()
-	defer first.Unlock()
 	second.Lock()
-	defer second.Unlock()
-
-	sr := s.find()
-	if sr == 0 {
-		return false, nil
+	return func() {
+		second.Unlock()
+		first.Unlock()
 	}
-	if d.find() != 0 {
-		return false, nil
-	}
-	v, exp := s.sh.ValueLocked(sr), s.sh.ExpireAtLocked(sr)
-	s.sh.DeleteLocked(sr, s.h) // an aggregate moves; it is not copied
-	dr := d.sh.StoreLocked(d.name, d.h, 0, v)
-	d.sh.SetExpireAtLocked(dr, exp)
-	return true, nil
 }
 
 // ObjectEncoding returns the encoding OBJECT ENCODING reports for key, and
@@ -63,11 +57,8 @@ func (db *DB) ObjectEncoding(key string) (string, bool) {
 	}
 	switch k.sh.TypeLocked(r) {
 	case TypeString:
-		if n, ok := k.sh.IsIntLocked(r); ok {
-			// Redis keeps integers of at most 20 characters as int.
-			if len(strconv.FormatInt(n, 10)) <= 20 {
-				return "int", true
-			}
+		if _, ok := k.sh.IsIntLocked(r); ok {
+			return "int", true
 		}
 		if k.sh.StrlenLocked(r) <= 44 {
 			return "embstr", true
@@ -100,28 +91,7 @@ func CopyTo(src, dst *DB, from, to string, replace bool) (bool, error) {
 		return false, err
 	}
 	s, d := src.key(from), dst.key(to)
-	first, second := s.sh, d.sh
-	if uintptr(unsafe.Pointer(dst)) < uintptr(unsafe.Pointer(src)) {
-		first, second = second, first
-	}
-	first.Lock()
-	defer first.Unlock()
-	second.Lock()
-	defer second.Unlock()
-
-	sr := s.find()
-	if sr == 0 {
-		return false, nil
-	}
-	dr := d.find()
-	if dr != 0 && !replace {
-		return false, nil
-	}
-	v := s.sh.ValueLocked(sr)
-	if v.Obj != nil {
-		v.Obj = v.Obj.Clone()
-	}
-	dr = d.sh.StoreLocked(d.name, d.h, dr, v)
-	d.sh.SetExpireAtLocked(dr, s.sh.ExpireAtLocked(sr))
-	return true, nil
+	unlock := lockAcrossDBs(src, dst, s, d)
+	defer unlock()
+	return copyEntryLocked(s, d, replace), nil
 }

@@ -226,11 +226,15 @@ func (s *Server) clientKill(c *client, args [][]byte) (engine.Reply, bool) {
 }
 
 // kill disconnects o; when o is the calling client, it reports true so that
-// the caller closes the connection after replying.
+// the caller closes the connection after replying. Another client leaves the
+// client list at once, as in Redis, not when its goroutine gets to exit.
 func (s *Server) kill(c, o *client) bool {
 	if o == c {
 		return true
 	}
+	s.mu.Lock()
+	delete(s.clients, o.id)
+	s.mu.Unlock()
 	o.conn.Close()
 	return false
 }
