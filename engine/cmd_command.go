@@ -57,3 +57,10 @@ func (c *Command) info() Reply {
 		emptyArray, // subcommands
 	}}
 }
+
+// utilityCommands are the table entries of the connection-independent utilities.
+var utilityCommands = []*Command{
+	cmd("ping", -1, FlagFast, noKeys, cmdPing),
+	cmd("echo", 2, FlagFast, noKeys, cmdEcho),
+	cmd("command", -1, FlagLoading|FlagStale, noKeys, cmdCommand),
+}

@@ -207,3 +207,29 @@ func cmdPing(db *DB, args [][]byte) Reply {
 }
 
 func cmdEcho(db *DB, args [][]byte) Reply { return bulkReply(args[1]) }
+
+// keyCommands are the table entries of the generic key, expiry and keyspace commands.
+var keyCommands = []*Command{
+	cmd("del", -2, FlagWrite, allKeys, cmdDel),
+	cmd("unlink", -2, FlagWrite|FlagFast, allKeys, cmdDel),
+	cmd("exists", -2, FlagReadonly|FlagFast, allKeys, cmdExists),
+	cmd("type", 2, FlagReadonly|FlagFast, oneKey, cmdType),
+	cmd("rename", 3, FlagWrite, twoKeys, cmdRename(false)),
+	cmd("renamenx", 3, FlagWrite|FlagFast, twoKeys, cmdRename(true)),
+	cmd("copy", -3, FlagWrite|FlagDenyOOM, twoKeys, cmdCopy),
+	cmd("expire", -3, FlagWrite|FlagFast, oneKey, cmdExpire(1000, false, "expire")),
+	cmd("pexpire", -3, FlagWrite|FlagFast, oneKey, cmdExpire(1, false, "pexpire")),
+	cmd("expireat", -3, FlagWrite|FlagFast, oneKey, cmdExpire(1000, true, "expireat")),
+	cmd("pexpireat", -3, FlagWrite|FlagFast, oneKey, cmdExpire(1, true, "pexpireat")),
+	cmd("persist", 2, FlagWrite|FlagFast, oneKey, cmdPersist),
+	cmd("ttl", 2, FlagReadonly|FlagFast, oneKey, cmdTTL(ttlSeconds)),
+	cmd("pttl", 2, FlagReadonly|FlagFast, oneKey, cmdTTL(ttlMillis)),
+	cmd("expiretime", 2, FlagReadonly|FlagFast, oneKey, cmdTTL(expireTimeSeconds)),
+	cmd("pexpiretime", 2, FlagReadonly|FlagFast, oneKey, cmdTTL(expireTimeMillis)),
+	cmd("keys", 2, FlagReadonly, noKeys, cmdKeys),
+	cmd("scan", -2, FlagReadonly, noKeys, cmdScan),
+	cmd("randomkey", 1, FlagReadonly, noKeys, cmdRandomKey),
+	cmd("dbsize", 1, FlagReadonly|FlagFast, noKeys, cmdDBSize),
+	cmd("flushall", -1, FlagWrite, noKeys, cmdFlush),
+	cmd("flushdb", -1, FlagWrite, noKeys, cmdFlush),
+}

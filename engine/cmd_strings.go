@@ -277,3 +277,28 @@ func cmdSetRange(db *DB, args [][]byte) Reply {
 	}
 	return intReply(int64(n))
 }
+
+// stringCommands are the table entries of the string commands.
+var stringCommands = []*Command{
+	cmd("get", 2, FlagReadonly|FlagFast, oneKey, cmdGet),
+	cmd("set", -3, FlagWrite|FlagDenyOOM, oneKey, cmdSet),
+	cmd("setnx", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdSetNX),
+	cmd("setex", 4, FlagWrite|FlagDenyOOM, oneKey, cmdSetEX(1000, "setex")),
+	cmd("psetex", 4, FlagWrite|FlagDenyOOM, oneKey, cmdSetEX(1, "psetex")),
+	cmd("getset", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdGetSet),
+	cmd("getdel", 2, FlagWrite|FlagFast, oneKey, cmdGetDel),
+	cmd("getex", -2, FlagWrite|FlagFast, oneKey, cmdGetEx),
+	cmd("mget", -2, FlagReadonly|FlagFast, allKeys, cmdMGet),
+	cmd("mset", -3, FlagWrite|FlagDenyOOM, keyValuePairs, cmdMSet(false, "mset")),
+	cmd("msetnx", -3, FlagWrite|FlagDenyOOM, keyValuePairs, cmdMSet(true, "msetnx")),
+	cmd("incr", 2, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrBy(1, false)),
+	cmd("decr", 2, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrBy(-1, false)),
+	cmd("incrby", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrBy(1, true)),
+	cmd("decrby", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrBy(-1, true)),
+	cmd("incrbyfloat", 3, FlagWrite|FlagDenyOOM|FlagFast, oneKey, cmdIncrByFloat),
+	cmd("append", 3, FlagWrite|FlagDenyOOM, oneKey, cmdAppend),
+	cmd("strlen", 2, FlagReadonly|FlagFast, oneKey, cmdStrlen),
+	cmd("getrange", 4, FlagReadonly, oneKey, cmdGetRange),
+	cmd("substr", 4, FlagReadonly, oneKey, cmdGetRange),
+	cmd("setrange", 4, FlagWrite|FlagDenyOOM, oneKey, cmdSetRange),
+}

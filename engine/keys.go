@@ -166,7 +166,7 @@ func copyEntryLocked(s, d dbKey, replace bool) bool {
 	}
 	v := s.sh.ValueLocked(sr)
 	if v.Obj != nil {
-		v.Obj = v.Obj.Clone()
+		v.Obj = cloneObject(v.Obj)
 	}
 	dr = d.sh.StoreLocked(d.name, d.h, dr, v)
 	d.sh.SetExpireAtLocked(dr, s.sh.ExpireAtLocked(sr))

@@ -219,7 +219,6 @@ func TestRandomSkipsExpired(t *testing.T) {
 type fakeObj struct{ n int }
 
 func (o *fakeObj) MemoryUsage() int { return o.n }
-func (o *fakeObj) Clone() Object    { c := *o; return &c }
 
 func TestObjectsAndTypeChanges(t *testing.T) {
 	s, _ := newShard()

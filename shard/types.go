@@ -31,12 +31,11 @@ func (t Type) String() string {
 }
 
 // Object is an aggregate value (list, set, sorted set, hash) kept in the
-// shard's side table.
+// shard's side table. The shard only needs its footprint; copying one (for
+// COPY) is the engine's business, which knows the concrete types.
 type Object interface {
 	// MemoryUsage is the approximate footprint in bytes.
 	MemoryUsage() int
-	// Clone returns a deep copy (for COPY).
-	Clone() Object
 }
 
 // Hash is the hash of a key used for buckets inside a shard. The engine uses
