@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/jackdawdb/jackdaw/engine"
 )
 
@@ -493,9 +496,7 @@ func startRedis(t testing.TB, extra ...string) string {
 	}
 	for attempt := 0; attempt < 5; attempt++ {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		port := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
 		cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -503,9 +504,7 @@ func startRedis(t testing.TB, extra ...string) string {
 		cmd.Args = append(cmd.Args, extra...)
 		dieWithParent(cmd)
 		cmd.Stdout, cmd.Stderr = nil, nil
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, cmd.Start())
 		addr := "127.0.0.1:" + strconv.Itoa(port)
 		deadline := time.Now().Add(5 * time.Second)
 		for time.Now().Before(deadline) {
@@ -525,7 +524,7 @@ func startRedis(t testing.TB, extra ...string) string {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}
-	t.Fatal("could not start redis-server")
+	require.Fail(t, "could not start redis-server")
 	return ""
 }
 
@@ -536,12 +535,8 @@ func startServer(t testing.TB, opts Options) *Server {
 		opts.Addr = "127.0.0.1:0"
 	}
 	s, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, s.Listen())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -573,7 +568,11 @@ func TestDifferentialAgainstRedis(t *testing.T) {
 		total += n
 		if err != nil {
 			failed++
-			t.Errorf("seed %d: %v\nreproduce: go test ./examples/respserver/server -run 'TestDifferentialAgainstRedis$' -count 1 -seed %d -cmds %d", seed, err, seed, *diffCmds)
+			// The whole report (command, both replies, key histories, state)
+			// and the repro line; the other seeds still run.
+			assert.Failf(t, "jackdaw diverged from redis-server",
+				"seed %d: %v\nreproduce: go test ./examples/respserver/server -run 'TestDifferentialAgainstRedis$' -count 1 -seed %d -cmds %d",
+				seed, err, seed, *diffCmds)
 		}
 	}
 	t.Logf("differential: %d commands over %d seeds, %d seeds diverged, %v (INCRBYFLOAT included: %v; replies let through by -skipbugs: %d)",

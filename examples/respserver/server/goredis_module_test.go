@@ -5,7 +5,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestGoRedisModule runs the go-redis checks, which live in their own
@@ -23,11 +26,14 @@ func TestGoRedisModule(t *testing.T) {
 			t.Skip("no go command to run examples/respserver/goredis's tests with")
 		}
 	}
-	cmd := exec.Command(gobin, "test", "-count=1", "./...")
+	args := []string{"test", "-count=1"}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	args = append(args, "./...")
+	cmd := exec.Command(gobin, args...)
 	cmd.Dir = filepath.Join("..", "goredis")
 	out, err := cmd.CombinedOutput()
-	t.Logf("cd examples/respserver/goredis && go test ./...\n%s", out)
-	if err != nil {
-		t.Fatalf("go-redis module tests failed: %v", err)
-	}
+	t.Logf("cd examples/respserver/goredis && go %s\n%s", strings.Join(args, " "), out)
+	require.NoErrorf(t, err, "go-redis module tests failed: %v", err)
 }

@@ -183,6 +183,16 @@ func (rd *reader) readInline() ([][]byte, error) {
 	if len(args) == 0 {
 		return nil, nil
 	}
+	// MaxRequestBytes bounds inline requests too (below maxInlineLen).
+	if rd.maxReq > 0 {
+		total := int64(0)
+		for _, a := range args {
+			total += int64(len(a))
+		}
+		if total > rd.maxReq {
+			return nil, protocolError("too big inline request")
+		}
+	}
 	return args, nil
 }
 

@@ -40,8 +40,9 @@ type Options struct {
 	DBOptions engine.Options
 
 	// MaxRequestBytes bounds one request (all its arguments together). A
-	// larger request gets "ERR Protocol error: invalid bulk length" and the
-	// connection is closed. Default 512 MiB (Redis's proto-max-bulk-len).
+	// larger request gets "ERR Protocol error: invalid bulk length" (an
+	// inline one: "too big inline request") and the connection is closed.
+	// Default 512 MiB (Redis's proto-max-bulk-len).
 	MaxRequestBytes int64
 
 	// ClientOutputLimit bounds the reply bytes the server holds for one

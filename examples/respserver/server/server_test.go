@@ -10,15 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/jackdawdb/jackdaw/engine"
 )
 
 func mustDial(t *testing.T, s *Server) *rconn {
 	t.Helper()
 	c, err := dial(s.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -27,12 +28,9 @@ func mustDial(t *testing.T, s *Server) *rconn {
 func expect(t *testing.T, c *rconn, want string, cmd ...string) engine.Reply {
 	t.Helper()
 	r, err := c.do(cmd...)
-	if err != nil {
-		t.Fatalf("%q: %v", cmd, err)
-	}
-	if got := r.String(); got != want {
-		t.Fatalf("%q:\n got %s\nwant %s", cmd, got, want)
-	}
+	require.NoErrorf(t, err, "%q: %v", cmd, err)
+	got := r.String()
+	require.Equalf(t, want, got, "%q:\n got %s\nwant %s", cmd, got, want)
 	return r
 }
 
@@ -41,41 +39,40 @@ func expect(t *testing.T, c *rconn, want string, cmd ...string) engine.Reply {
 func raw(t *testing.T, s *Server, in string) string {
 	t.Helper()
 	c, err := net.Dial("tcp", s.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer c.Close()
-	if _, err := io.WriteString(c, in); err != nil {
-		t.Fatal(err)
-	}
+	_, err = io.WriteString(c, in)
+	require.NoError(t, err)
 	c.SetReadDeadline(time.Now().Add(time.Second))
 	out, _ := io.ReadAll(c)
 	return string(out)
 }
 
+// protocolCases are raw request streams and the server's exact output to
+// them (MaxRequestBytes 1 MiB). FuzzReadCommand uses the inputs as seeds.
+var protocolCases = []struct{ in, want string }{
+	{"*1\r\nx\r\n", "-ERR Protocol error: expected '$', got 'x'\r\n"},
+	{"*1\r\n$-5\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
+	{"*1\r\n$abc\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
+	{"*1\r\n$536870913\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
+	{"*2\r\n$3\r\nset\r\n$2000000\r\n", "-ERR Protocol error: invalid bulk length\r\n"}, // over MaxRequestBytes
+	{"*x\r\n", "-ERR Protocol error: invalid multibulk length\r\n"},
+	{"*99999999999\r\n", "-ERR Protocol error: invalid multibulk length\r\n"},
+	{"PING\r\nSET a \"b\r\n", "+PONG\r\n-ERR Protocol error: unbalanced quotes in request\r\n"},
+	{"*" + strings.Repeat("1", 70000) + "\r\n", "-ERR Protocol error: too big mbulk count string\r\n"},
+	{strings.Repeat("x", 70000) + "\r\n", "-ERR Protocol error: too big inline request\r\n"},
+	// inline commands, quotes and escapes; empty lines and *0 are skipped
+	{"PING\r\n\r\n*0\r\nECHO \"a b\\x41\\n\" 'c\\'d'\r\nQUIT\r\n", "+PONG\r\n-ERR wrong number of arguments for 'echo' command\r\n+OK\r\n"},
+	{"ECHO \"a b\\x41\\n\"\r\nQUIT\r\n", "$5\r\na bA\n\r\n+OK\r\n"},
+	// pipelined multibulk
+	{"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nQUIT\r\n", "+OK\r\n$1\r\nv\r\n+OK\r\n"},
+}
+
 func TestProtocolErrors(t *testing.T) {
 	s := startServer(t, Options{MaxRequestBytes: 1 << 20})
-	cases := []struct{ in, want string }{
-		{"*1\r\nx\r\n", "-ERR Protocol error: expected '$', got 'x'\r\n"},
-		{"*1\r\n$-5\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
-		{"*1\r\n$abc\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
-		{"*1\r\n$536870913\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
-		{"*2\r\n$3\r\nset\r\n$2000000\r\n", "-ERR Protocol error: invalid bulk length\r\n"}, // over MaxRequestBytes
-		{"*x\r\n", "-ERR Protocol error: invalid multibulk length\r\n"},
-		{"*99999999999\r\n", "-ERR Protocol error: invalid multibulk length\r\n"},
-		{"PING\r\nSET a \"b\r\n", "+PONG\r\n-ERR Protocol error: unbalanced quotes in request\r\n"},
-		{"*" + strings.Repeat("1", 70000) + "\r\n", "-ERR Protocol error: too big mbulk count string\r\n"},
-		{strings.Repeat("x", 70000) + "\r\n", "-ERR Protocol error: too big inline request\r\n"},
-		// inline commands, quotes and escapes; empty lines and *0 are skipped
-		{"PING\r\n\r\n*0\r\nECHO \"a b\\x41\\n\" 'c\\'d'\r\nQUIT\r\n", "+PONG\r\n-ERR wrong number of arguments for 'echo' command\r\n+OK\r\n"},
-		{"ECHO \"a b\\x41\\n\"\r\nQUIT\r\n", "$5\r\na bA\n\r\n+OK\r\n"},
-		// pipelined multibulk
-		{"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nQUIT\r\n", "+OK\r\n$1\r\nv\r\n+OK\r\n"},
-	}
-	for _, tc := range cases {
-		if got := raw(t, s, tc.in); got != tc.want {
-			t.Errorf("%.60q:\n got %q\nwant %q", tc.in, got, tc.want)
-		}
+	for _, tc := range protocolCases {
+		got := raw(t, s, tc.in)
+		assert.Equalf(t, tc.want, got, "%.60q:\n got %q\nwant %q", tc.in, got, tc.want)
 	}
 }
 
@@ -92,14 +89,13 @@ func TestAuth(t *testing.T) {
 	c2 := mustDial(t, s)
 	expect(t, c, "(error) NOPROTO unsupported protocol version", "HELLO", "3")
 	r, _ := c2.do("HELLO", "2")
-	if !strings.HasPrefix(r.String(), "(error) NOAUTH HELLO must be called") {
-		t.Fatalf("HELLO 2 before AUTH: %s", r)
-	}
+	require.Truef(t, strings.HasPrefix(r.String(), "(error) NOAUTH HELLO must be called"), "HELLO 2 before AUTH: %s", r)
 	r = expect(t, c2, r.String(), "HELLO", "2")
 	r, _ = c2.do("HELLO", "2", "AUTH", "default", "pw", "SETNAME", "me")
-	if r.Kind != engine.ReplyArray || len(r.Array) != 14 || string(r.Array[1].Bulk) != "redis" || r.Array[5].Int != 2 {
-		t.Fatalf("HELLO 2 AUTH: %s", r)
-	}
+	require.Equalf(t, engine.ReplyArray, r.Kind, "HELLO 2 AUTH: %s", r)
+	require.Lenf(t, r.Array, 14, "HELLO 2 AUTH: %s", r)
+	require.Equalf(t, "redis", string(r.Array[1].Bulk), "HELLO 2 AUTH: %s", r)
+	require.Equalf(t, int64(2), r.Array[5].Int, "HELLO 2 AUTH: %s", r)
 	expect(t, c2, `"me"`, "CLIENT", "GETNAME")
 	expect(t, c2, "(error) ERR Protocol version is not an integer or out of range", "HELLO", "x")
 
@@ -123,9 +119,8 @@ func TestDatabases(t *testing.T) {
 	expect(t, c, "(integer) 0", "DBSIZE")
 	expect(t, c, "OK", "SELECT", "3")
 	expect(t, c, `"v"`, "GET", "k")
-	if r, _ := c.do("PTTL", "t"); r.Int < 99000000 {
-		t.Fatalf("MOVE lost the TTL: %s", r)
-	}
+	r, _ := c.do("PTTL", "t")
+	require.GreaterOrEqualf(t, r.Int, int64(99000000), "MOVE lost the TTL: %s", r)
 	expect(t, c, "OK", "SET", "k0", "x")
 	expect(t, c, "(integer) 1", "MOVE", "k0", "0")
 	expect(t, c, "(integer) 0", "EXISTS", "k0")
@@ -187,9 +182,8 @@ func TestMoveConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if got := a.DBSize() + b.DBSize(); got != n {
-		t.Fatalf("keys after moves: %d, want %d", got, n)
-	}
+	got := a.DBSize() + b.DBSize()
+	require.Equalf(t, n, got, "keys after moves: %d, want %d", got, n)
 }
 
 func TestClientCommands(t *testing.T) {
@@ -203,17 +197,15 @@ func TestClientCommands(t *testing.T) {
 	expect(t, c, "OK", "CLIENT", "SETINFO", "LIB-NAME", "x")
 	r, _ := c.do("CLIENT", "LIST")
 	list := string(r.Bulk)
-	if !strings.Contains(list, fmt.Sprintf("id=%d ", id.Int)) || !strings.Contains(list, "name=conn1") ||
-		!strings.Contains(list, fmt.Sprintf("id=%d ", oid.Int)) || !strings.Contains(list, "cmd=client|list") {
-		t.Fatalf("CLIENT LIST:\n%s", list)
+	for _, want := range []string{fmt.Sprintf("id=%d ", id.Int), "name=conn1", fmt.Sprintf("id=%d ", oid.Int), "cmd=client|list"} {
+		require.Containsf(t, list, want, "CLIENT LIST:\n%s", list)
 	}
 	expect(t, c, "(error) ERR unknown subcommand 'FOO'. Try CLIENT HELP.", "CLIENT", "FOO")
 	expect(t, c, "(error) ERR wrong number of arguments for 'client|kill' command", "CLIENT", "KILL")
 	expect(t, c, "(error) ERR No such client", "CLIENT", "KILL", "1.2.3.4:5")
 	expect(t, c, "(integer) 1", "CLIENT", "KILL", "ID", fmt.Sprint(oid.Int))
-	if _, err := other.do("PING"); err == nil {
-		t.Fatal("killed client still served")
-	}
+	_, err := other.do("PING")
+	require.Error(t, err, "killed client still served")
 	expect(t, c, "(integer) 0", "CLIENT", "KILL", "ID", fmt.Sprint(oid.Int))
 
 	// CLIENT REPLY OFF / SKIP / ON
@@ -225,18 +217,17 @@ func TestClientCommands(t *testing.T) {
 	c.send([]string{"ECHO", "after"})
 	c.flush()
 	for _, want := range []string{"OK", `"after"`} {
-		if r, err := c.read(); err != nil || r.String() != want {
-			t.Fatalf("reply modes: got %s %v, want %s", r, err, want)
-		}
+		r, err := c.read()
+		require.NoErrorf(t, err, "reply modes: got %s %v, want %s", r, err, want)
+		require.Equalf(t, want, r.String(), "reply modes: got %s %v, want %s", r, err, want)
 	}
 
 	// CLIENT KILL of oneself closes after the reply
 	self := mustDial(t, s)
 	sid, _ := self.do("CLIENT", "ID")
 	expect(t, self, "(integer) 1", "CLIENT", "KILL", "ID", fmt.Sprint(sid.Int), "SKIPME", "no")
-	if _, err := self.do("PING"); err == nil {
-		t.Fatal("self-killed client still served")
-	}
+	_, err = self.do("PING")
+	require.Error(t, err, "self-killed client still served")
 }
 
 func TestServerCommands(t *testing.T) {
@@ -254,9 +245,7 @@ func TestServerCommands(t *testing.T) {
 	expect(t, c, "(integer) 1", "OBJECT", "REFCOUNT", "s")
 	expect(t, c, "(integer) 0", "OBJECT", "IDLETIME", "s")
 	r, _ := c.do("OBJECT", "FREQ", "s")
-	if !strings.HasPrefix(r.String(), "(error) ERR An LFU maxmemory policy is not selected") {
-		t.Fatalf("OBJECT FREQ: %s", r)
-	}
+	require.Truef(t, strings.HasPrefix(r.String(), "(error) ERR An LFU maxmemory policy is not selected"), "OBJECT FREQ: %s", r)
 	expect(t, c, "(error) ERR wrong number of arguments for 'object|encoding' command", "OBJECT", "ENCODING")
 	expect(t, c, "(error) ERR unknown subcommand 'FOO'. Try OBJECT HELP.", "OBJECT", "FOO", "k")
 
@@ -264,14 +253,10 @@ func TestServerCommands(t *testing.T) {
 	info := string(r.Bulk)
 	for _, want := range []string{"# Server\r\nredis_version:7.0.15\r\n", "\r\n# Keyspace\r\ndb0:keys=4,expires=1,avg_ttl=0\r\n",
 		"role:master\r\n", "used_memory:", "keyspace_hits:", "total_commands_processed:"} {
-		if !strings.Contains(info, want) {
-			t.Fatalf("INFO lacks %q:\n%s", want, info)
-		}
+		require.Containsf(t, info, want, "INFO lacks %q:\n%s", want, info)
 	}
 	r, _ = c.do("INFO", "keyspace")
-	if string(r.Bulk) != "# Keyspace\r\ndb0:keys=4,expires=1,avg_ttl=0\r\n" {
-		t.Fatalf("INFO keyspace: %q", r.Bulk)
-	}
+	require.Equalf(t, "# Keyspace\r\ndb0:keys=4,expires=1,avg_ttl=0\r\n", string(r.Bulk), "INFO keyspace: %q", r.Bulk)
 
 	expect(t, c, "1) \"maxmemory\"\n2) \"0\"", "CONFIG", "GET", "maxmemory")
 	expect(t, c, "OK", "CONFIG", "SET", "maxmemory", "100mb", "maxmemory-policy", "allkeys-lfu")
@@ -284,21 +269,22 @@ func TestServerCommands(t *testing.T) {
 	expect(t, c, "OK", "CONFIG", "RESETSTAT")
 
 	r, _ = c.do("TIME")
-	if r.Kind != engine.ReplyArray || len(r.Array) != 2 {
-		t.Fatalf("TIME: %s", r)
-	}
+	require.Equalf(t, engine.ReplyArray, r.Kind, "TIME: %s", r)
+	require.Lenf(t, r.Array, 2, "TIME: %s", r)
 	expect(t, c, "OK", "DEBUG", "SLEEP", "0.01")
 	expect(t, c, "OK", "DEBUG", "JMAP")
 
 	cnt, _ := c.do("COMMAND", "COUNT")
 	lst, _ := c.do("COMMAND", "LIST")
-	if int(cnt.Int) != len(lst.Array) || cnt.Int < int64(len(engine.Commands())) {
-		t.Fatalf("COMMAND COUNT %d, LIST %d", cnt.Int, len(lst.Array))
-	}
+	require.Equalf(t, len(lst.Array), int(cnt.Int), "COMMAND COUNT %d, LIST %d", cnt.Int, len(lst.Array))
+	require.GreaterOrEqualf(t, cnt.Int, int64(len(engine.Commands())), "COMMAND COUNT %d, LIST %d", cnt.Int, len(lst.Array))
 	r, _ = c.do("COMMAND", "INFO", "get", "select", "nosuch")
-	if len(r.Array) != 3 || string(r.Array[0].Array[0].Bulk) != "get" || string(r.Array[1].Array[0].Bulk) != "select" || r.Array[2].Kind != engine.ReplyNil {
-		t.Fatalf("COMMAND INFO: %s", r)
-	}
+	require.Lenf(t, r.Array, 3, "COMMAND INFO: %s", r)
+	require.NotEmptyf(t, r.Array[0].Array, "COMMAND INFO: %s", r)
+	require.Equalf(t, "get", string(r.Array[0].Array[0].Bulk), "COMMAND INFO: %s", r)
+	require.NotEmptyf(t, r.Array[1].Array, "COMMAND INFO: %s", r)
+	require.Equalf(t, "select", string(r.Array[1].Array[0].Bulk), "COMMAND INFO: %s", r)
+	require.Equalf(t, engine.ReplyNil, r.Array[2].Kind, "COMMAND INFO: %s", r)
 	expect(t, c, "(error) ERR unknown command 'NOSUCH', with args beginning with: 'a' ", "NOSUCH", "a")
 	expect(t, c, "(error) ERR wrong number of arguments for 'select' command", "SELECT")
 }
@@ -311,9 +297,7 @@ func TestSlowReader(t *testing.T) {
 	c := mustDial(t, s)
 	expect(t, c, "OK", "SET", "big", strings.Repeat("x", 1<<20))
 	conn, err := net.Dial("tcp", s.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer conn.Close()
 	if tc, ok := conn.(*net.TCPConn); ok {
 		tc.SetReadBuffer(4096)
@@ -333,33 +317,22 @@ func TestSlowReader(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatal("slow reader was not disconnected")
+	require.Fail(t, "slow reader was not disconnected")
 }
 
 func TestGracefulClose(t *testing.T) {
 	s, err := New(Options{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, s.Listen())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(t.Context()) }()
 	c, err := dial(s.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer c.Close()
 	expect(t, c, "PONG", "PING")
 	s.Close()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.do("PING"); err == nil {
-		t.Fatal("connection still served after Close")
-	}
-	if s.DB(0).Close() == nil {
-		t.Fatal("DBs were not closed")
-	}
+	require.NoError(t, <-done)
+	_, err = c.do("PING")
+	require.Error(t, err, "connection still served after Close")
+	require.Error(t, s.DB(0).Close(), "DBs were not closed")
 }

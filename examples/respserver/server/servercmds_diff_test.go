@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/jackdawdb/jackdaw/engine"
 )
 
@@ -22,28 +25,21 @@ func TestServerCommandsAgainstRedis(t *testing.T) {
 			redisAddr := startRedis(t, extra...)
 			srv := startServer(t, Options{RequirePass: pass})
 			rc, err := dial(redisAddr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer rc.Close()
 			jc, err := dial(srv.Addr().String())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer jc.Close()
 			for i, line := range serverScript {
 				cmd := splitScript(line)
 				rr, err1 := rc.do(cmd...)
 				jr, err2 := jc.do(cmd...)
-				if err1 != nil || err2 != nil {
-					t.Fatalf("#%d %s: redis %v, jackdaw %v", i, line, err1, err2)
-				}
+				require.NoErrorf(t, err1, "#%d %s: redis %v, jackdaw %v", i, line, err1, err2)
+				require.NoErrorf(t, err2, "#%d %s: redis %v, jackdaw %v", i, line, err1, err2)
 				if skip, ok := serverSkip[strings.ToLower(cmd[0])]; ok && skip(cmd, rr, jr) {
 					continue
 				}
-				if !equalReply(rr, jr) {
-					t.Errorf("#%d %s:\n  redis:   %s\n  jackdaw: %s", i, line, oneLineReply(rr), oneLineReply(jr))
-				}
+				assert.Truef(t, equalReply(rr, jr), "#%d %s:\n  redis:   %s\n  jackdaw: %s", i, line, oneLineReply(rr), oneLineReply(jr))
 			}
 		})
 	}
