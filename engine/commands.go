@@ -30,7 +30,8 @@ func cmd(name string, arity int, flags CommandFlags, k keySpec, run func(*DB, []
 
 // The families of commands, each listed beside its handlers.
 func init() {
-	commandList = slices.Concat(stringCommands, keyCommands, utilityCommands)
+	commandList = slices.Concat(stringCommands, keyCommands, utilityCommands,
+		hashCommands, listCommands, setCommands, zsetCommands)
 	slices.SortFunc(commandList, func(a, b *Command) int { return strings.Compare(a.Name, b.Name) })
 	commandTable = make(map[string]*Command, len(commandList))
 	for _, c := range commandList {

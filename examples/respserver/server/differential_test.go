@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -601,7 +602,7 @@ func runDifferential(t *testing.T, redisAddr, jdAddr string, seed uint64, ncmds 
 	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), now: time.Now(), float: *diffFloat}
 	var table []generator
 	totalW := 0
-	for _, fam := range []string{"strings", "keys", "errors"} {
+	for _, fam := range slices.Sorted(maps.Keys(families)) {
 		for _, gn := range families[fam] {
 			table = append(table, gn)
 			totalW += gn.weight
@@ -636,7 +637,7 @@ func runDifferential(t *testing.T, redisAddr, jdAddr string, seed uint64, ncmds 
 		var sync []string
 		for idx+len(batch) < ncmds && len(batch) < batchMax {
 			cmd := next()
-			if cmd[0] == "SCANALL" || strings.EqualFold(cmd[0], "RANDOMKEY") {
+			if cmd[0] == "SCANALL" || strings.EqualFold(cmd[0], "RANDOMKEY") || customSteps[strings.ToLower(cmd[0])] != nil {
 				sync = cmd
 				break
 			}
@@ -692,28 +693,48 @@ func oneLineReply(r engine.Reply) string {
 
 // compareReply compares the replies to cmd: exactly, except where Redis
 // leaves order or timing open.
+// Per-command comparison rules. A data-type family registers its own in
+// its diff_<family>_test.go (from an init function):
+//   - unorderedReplies: commands whose reply order Redis leaves open; both
+//     replies are normalised by the function before comparing;
+//   - customCompares: commands whose replies are random or approximate,
+//     checked by property.
+var (
+	unorderedReplies = map[string]func(r *engine.Reply){"keys": sortArray}
+	customCompares   = map[string]func(cmd []string, redis, jd engine.Reply) (bool, string){
+		"scan": func(_ []string, redis, jd engine.Reply) (bool, string) {
+			ok := redis.Kind == engine.ReplyArray && jd.Kind == engine.ReplyArray && len(redis.Array) == 2 && len(jd.Array) == 2
+			return ok, "SCAN reply shapes differ"
+		},
+		"ttl": compareTimes, "pttl": compareTimes, "expiretime": compareTimes, "pexpiretime": compareTimes,
+	}
+)
+
+// compareTimes allows TTL-family replies a few seconds' difference.
+func compareTimes(cmd []string, redis, jd engine.Reply) (bool, string) {
+	if redis.Kind == engine.ReplyInt && jd.Kind == engine.ReplyInt && redis.Int >= 0 && jd.Int >= 0 {
+		tol := int64(5)
+		if strings.ToLower(cmd[0])[0] == 'p' {
+			tol = 5000
+		}
+		d := redis.Int - jd.Int
+		return -tol <= d && d <= tol, "times differ beyond the tolerance"
+	}
+	return equalReply(redis, jd), "replies differ"
+}
+
 func compareReply(cmd []string, redis, jd engine.Reply) (bool, string) {
 	name := strings.ToLower(cmd[0])
 	if redis.IsError() || jd.IsError() {
 		return equalReply(redis, jd), "replies differ"
 	}
-	switch name {
-	case "keys":
-		sortArray(&redis)
-		sortArray(&jd)
-		return equalReply(redis, jd), "KEYS key sets differ"
-	case "scan":
-		ok := redis.Kind == engine.ReplyArray && jd.Kind == engine.ReplyArray && len(redis.Array) == 2 && len(jd.Array) == 2
-		return ok, "SCAN reply shapes differ"
-	case "ttl", "pttl", "expiretime", "pexpiretime":
-		if redis.Kind == engine.ReplyInt && jd.Kind == engine.ReplyInt && redis.Int >= 0 && jd.Int >= 0 {
-			tol := int64(5)
-			if name[0] == 'p' {
-				tol = 5000
-			}
-			d := redis.Int - jd.Int
-			return -tol <= d && d <= tol, "times differ beyond the tolerance"
-		}
+	if norm, ok := unorderedReplies[name]; ok {
+		norm(&redis)
+		norm(&jd)
+		return equalReply(redis, jd), "replies differ (compared in any order)"
+	}
+	if cmp, ok := customCompares[name]; ok {
+		return cmp(cmd, redis, jd)
 	}
 	return equalReply(redis, jd), "replies differ"
 }
@@ -727,7 +748,16 @@ func sortArray(r *engine.Reply) {
 
 // runSync runs a step that needs round trips: a full SCAN iteration, or
 // RANDOMKEY checked by property.
+// customSteps run a command whose effect is random (SPOP, say) on both
+// sides in their own way, e.g. on jackdaw first, then applying the same
+// effect to Redis explicitly; they run synchronously, outside pipelines. A
+// family registers them in its diff_<family>_test.go.
+var customSteps = map[string]func(rc, jc *rconn, cmd []string) error{}
+
 func runSync(rc, jc *rconn, cmd []string) error {
+	if step := customSteps[strings.ToLower(cmd[0])]; step != nil {
+		return step(rc, jc, cmd)
+	}
 	if cmd[0] == "SCANALL" {
 		rs, err := scanAll(rc, cmd[1:])
 		if err != nil {
@@ -800,6 +830,13 @@ func scanAll(c *rconn, opts []string) ([]string, error) {
 
 // compareDigest compares the whole keyspace: the key sets, then each key's
 // type, value and expiry time (with the TTL tolerance), and DBSIZE.
+// digestDumps give, per type (TYPE's reply), the commands whose replies
+// show a key's whole value; a family registers its type's dump in its
+// diff_<family>_test.go.
+var digestDumps = map[string]func(key string) [][]string{
+	"string": func(k string) [][]string { return [][]string{{"GET", k}} },
+}
+
 func compareDigest(rc, jc *rconn) error {
 	keysOf := func(c *rconn) ([]string, error) {
 		r, err := c.do("KEYS", "*")
@@ -824,9 +861,21 @@ func compareDigest(rc, jc *rconn) error {
 	if !slices.Equal(rk, jk) {
 		return fmt.Errorf("key sets differ:\n  redis:   %q\n  jackdaw: %q", rk, jk)
 	}
-	var cmds [][]string
+	// The types first, then each key's whole value by its type's dump.
+	var typeCmds [][]string
 	for _, k := range rk {
-		cmds = append(cmds, []string{"TYPE", k}, []string{"GET", k}, []string{"PEXPIRETIME", k})
+		typeCmds = append(typeCmds, []string{"TYPE", k})
+	}
+	types, err := rc.pipeline(typeCmds)
+	if err != nil {
+		return err
+	}
+	var cmds [][]string
+	for i, k := range rk {
+		cmds = append(cmds, typeCmds[i], []string{"PEXPIRETIME", k})
+		if dump, ok := digestDumps[types[i].Str]; ok {
+			cmds = append(cmds, dump(k)...)
+		}
 	}
 	cmds = append(cmds, []string{"DBSIZE"})
 	rr, err := rc.pipeline(cmds)
