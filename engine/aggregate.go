@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/jackdawdb/jackdaw/shard"
+import (
+	"github.com/jackdawdb/jackdaw/shard"
+	"github.com/jackdawdb/jackdaw/structures"
+)
 
 // Plumbing shared by the aggregate types (hashes, lists, sets, sorted
 // sets): finding a key of the right type, creating it on first write, and
@@ -84,7 +87,15 @@ func storeObjectLocked(k dbKey, t Type, obj aggregate) int {
 // cloneObject deep-copies an aggregate, for COPY.
 func cloneObject(o shard.Object) shard.Object {
 	switch v := o.(type) {
+	case *structures.ZSet:
+		return v.Clone()
 	case interface{ Clone() shard.Object }:
+		return v.Clone()
+	case *structures.List:
+		return v.Clone()
+	case *structures.Set:
+		return v.Clone()
+	case *structures.Hash:
 		return v.Clone()
 	}
 	panic("engine: cloneObject: an aggregate type without a clone") // a new type must be added above

@@ -8,6 +8,8 @@ type fakeObject struct{ items map[string]string }
 
 func (o *fakeObject) MemoryUsage() int { return 64 + 32*len(o.items) }
 
+func (o *fakeObject) Len() int { return len(o.items) }
+
 func (o *fakeObject) Clone() shard.Object {
 	c := &fakeObject{items: make(map[string]string, len(o.items))}
 	for k, v := range o.items {

@@ -219,6 +219,7 @@ func TestRandomSkipsExpired(t *testing.T) {
 type fakeObj struct{ n int }
 
 func (o *fakeObj) MemoryUsage() int { return o.n }
+func (o *fakeObj) Len() int         { return o.n }
 
 func TestObjectsAndTypeChanges(t *testing.T) {
 	s, _ := newShard()
@@ -257,4 +258,26 @@ func TestFlush(t *testing.T) {
 	require.Zero(t, s.TTLListLenLocked())
 	_, ok := get(s, "1")
 	require.False(t, ok)
+}
+
+// TestLargeObjectMeasuredOnDrift checks the amortized accounting: a large
+// aggregate is measured again only when its length drifts by an eighth.
+func TestLargeObjectMeasuredOnDrift(t *testing.T) {
+	s, _ := newShard()
+	h := Hash("k")
+	o := &fakeObj{1000}
+	r := s.SetObjectLocked("k", h, 0, TypeList, o)
+	require.EqualValues(t, 1001, s.StatsLocked().Memory[TypeList])
+	o.n = 1100 // within an eighth: not measured again
+	s.UpdateObjectMemoryLocked(r)
+	require.EqualValues(t, 1001, s.StatsLocked().Memory[TypeList])
+	o.n = 1130 // past an eighth: measured
+	s.UpdateObjectMemoryLocked(r)
+	require.EqualValues(t, 1131, s.StatsLocked().Memory[TypeList])
+	o.n = 100 // small objects are measured every time
+	s.UpdateObjectMemoryLocked(r)
+	require.EqualValues(t, 101, s.StatsLocked().Memory[TypeList])
+	o.n = 101
+	s.UpdateObjectMemoryLocked(r)
+	require.EqualValues(t, 102, s.StatsLocked().Memory[TypeList])
 }

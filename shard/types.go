@@ -34,8 +34,12 @@ func (t Type) String() string {
 // shard's side table. The shard only needs its footprint; copying one (for
 // COPY) is the engine's business, which knows the concrete types.
 type Object interface {
-	// MemoryUsage is the approximate footprint in bytes.
+	// MemoryUsage is the approximate footprint in bytes. It may take time
+	// proportional to the size: the shard calls it only when the length
+	// has drifted (see UpdateObjectMemoryLocked).
 	MemoryUsage() int
+	// Len is the number of elements.
+	Len() int
 }
 
 // Hash is the hash of a key used for buckets inside a shard. The engine uses

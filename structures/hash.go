@@ -131,7 +131,9 @@ func (h *Hash) toDense(hint int) {
 func (d *colDense) set(f, v []byte) bool {
 	i, _, ok := d.find(f)
 	if ok {
-		d.ents[i] = hashEntry(f, v)
+		e := hashEntry(f, v)
+		d.entMem += colAlloc(len(e)) - colAlloc(len(d.ents[i]))
+		d.ents[i] = e
 		return false
 	}
 	d.insert(f, hashEntry(f, v))

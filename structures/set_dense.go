@@ -17,9 +17,10 @@ import (
 // 3/4 maximum load the index costs 8-16 bytes per entry, against ~40 for a
 // map[string]int32, and holds no pointers for the garbage collector.
 type colDense struct {
-	ents  []string
-	slots []uint64
-	pairs bool // entries are uvarint(len(field)) field value, keyed by field
+	ents   []string
+	slots  []uint64
+	pairs  bool // entries are uvarint(len(field)) field value, keyed by field
+	entMem int  // sum of colAlloc(len(e)) over ents, kept so memory() is O(1)
 }
 
 // colSeed randomises hashes per process, against collision flooding.
@@ -105,6 +106,7 @@ func (d *colDense) insert(k []byte, e string) {
 	}
 	d.slots[p] = uint64(tag)<<32 | uint64(len(d.ents)+1)
 	d.ents = append(d.ents, e)
+	d.entMem += colAlloc(len(e))
 }
 
 // resize rebuilds the index with n slots (a power of two).
@@ -144,6 +146,7 @@ func (d *colDense) clearSlot(p uint32) {
 
 // removeAt removes entry i: the last entry moves to i.
 func (d *colDense) removeAt(i int) {
+	d.entMem -= colAlloc(len(d.ents[i]))
 	last := len(d.ents) - 1
 	d.clearSlot(d.slotOf(i))
 	if i != last {
@@ -162,15 +165,11 @@ func (d *colDense) removeAt(i int) {
 }
 
 func (d *colDense) memory() int {
-	m := 64 + colAlloc(16*cap(d.ents)) + colAlloc(8*len(d.slots))
-	for _, e := range d.ents {
-		m += colAlloc(len(e))
-	}
-	return m
+	return 64 + colAlloc(16*cap(d.ents)) + colAlloc(8*len(d.slots)) + d.entMem
 }
 
 func (d *colDense) clone() *colDense {
-	c := &colDense{ents: make([]string, len(d.ents)), slots: append([]uint64(nil), d.slots...), pairs: d.pairs}
+	c := &colDense{ents: make([]string, len(d.ents)), slots: append([]uint64(nil), d.slots...), pairs: d.pairs, entMem: d.entMem}
 	for i, e := range d.ents {
 		c.ents[i] = string(colBytes(e)) // a copy, not shared with d
 	}
