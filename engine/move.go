@@ -45,8 +45,8 @@ func lockAcrossDBs(src, dst *DB, s, d dbKey) func() {
 // false if key does not exist. Strings held as integers are "int"; other
 // strings are "embstr" up to 44 bytes and "raw" beyond, as Redis reports a
 // freshly SET value (Redis also reports "raw" for a short string built by
-// APPEND or SETRANGE; jackdaw keeps no such history). Aggregates report
-// their type's general encoding until the structures say more.
+// APPEND or SETRANGE; jackdaw keeps no such history). Lists, sets and
+// hashes report their structure's encoding by Redis's thresholds.
 func (db *DB) ObjectEncoding(key string) (string, bool) {
 	k := db.key(key)
 	k.sh.Lock()
@@ -64,14 +64,11 @@ func (db *DB) ObjectEncoding(key string) (string, bool) {
 			return "embstr", true
 		}
 		return "raw", true
-	case TypeList:
-		return "quicklist", true
-	case TypeSet:
-		return "hashtable", true
 	case TypeZSet:
-		return "skiplist", true
-	case TypeHash:
-		return "hashtable", true
+		return "skiplist", true // jackdaw has no listpack form for sorted sets
+	}
+	if o, ok := k.sh.ObjectLocked(r).(interface{ Encoding() string }); ok {
+		return o.Encoding(), true
 	}
 	return "", false
 }
