@@ -1,13 +1,25 @@
 package engine
 
 import (
+	"errors"
 	"github.com/jackdawdb/jackdaw/shard"
 	"github.com/jackdawdb/jackdaw/structures"
+	"strconv"
 )
 
 // Plumbing shared by the aggregate types (hashes, lists, sets, sorted
 // sets): finding a key of the right type, creating it on first write, and
 // Redis's rule that an aggregate that becomes empty no longer exists.
+
+// maxRandomCount bounds the elements SRANDMEMBER, HRANDFIELD and
+// ZRANDMEMBER return for a negative count (elements may repeat, so the
+// collection's size does not bound it). Redis would try to send that many
+// (and run out of memory); jackdaw builds a reply in memory first, so it
+// refuses with errRandomCountTooLarge.
+const maxRandomCount = 1 << 22
+
+var errRandomCountTooLarge = errors.New("ERR value is out of range, a negative count must be at least -" +
+	strconv.Itoa(maxRandomCount))
 
 // aggregate is what every collection value offers the engine.
 type aggregate interface {

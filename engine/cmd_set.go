@@ -120,8 +120,8 @@ func cmdSRandMember(db *DB, args [][]byte) Reply {
 			return errReply(err)
 		case n == math.MinInt64:
 			return errReply(errSetRandCountRange)
-		case n < -maxSetRandCount:
-			return errReply(errSetRandCountTooLarge)
+		case n < -maxRandomCount:
+			return errReply(errRandomCountTooLarge)
 		}
 		ms, err := db.srandmemberLocked(db.key(str(args[1])), int(n))
 		if err != nil {

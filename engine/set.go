@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"slices"
-	"strconv"
 
 	"github.com/jackdawdb/jackdaw/engine/internal/glob"
 	"github.com/jackdawdb/jackdaw/structures"
@@ -22,19 +21,10 @@ var (
 	errSetCountNotPositive = errors.New("ERR value is out of range, must be positive")
 	// errSetRandCountRange is SRANDMEMBER's reply to a count of -2^63.
 	errSetRandCountRange = errors.New("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-	// errSetRandCountTooLarge refuses a negative SRANDMEMBER count beyond
-	// maxSetRandCount: Redis would try to send that many members (and run
-	// out of memory); jackdaw builds a reply in memory first, so it refuses.
-	errSetRandCountTooLarge = errors.New("ERR value is out of range, a negative count must be at least -" +
-		strconv.Itoa(maxSetRandCount))
-	errSetNumKeys       = errors.New("ERR numkeys should be greater than 0")
-	errSetNumKeysArgs   = errors.New("ERR Number of keys can't be greater than number of args")
-	errSetLimitNegative = errors.New("ERR LIMIT can't be negative")
+	errSetNumKeys        = errors.New("ERR numkeys should be greater than 0")
+	errSetNumKeysArgs    = errors.New("ERR Number of keys can't be greater than number of args")
+	errSetLimitNegative  = errors.New("ERR LIMIT can't be negative")
 )
-
-// maxSetRandCount bounds the members SRANDMEMBER returns for a negative
-// count (members may repeat, so the set's size does not bound it).
-const maxSetRandCount = 1 << 20
 
 // setArityError is Redis's wrong-arity error, for a typed call given no
 // keys where the command needs at least one.
@@ -213,10 +203,10 @@ func (db *DB) spopLocked(k dbKey, count int) ([][]byte, error) {
 // them, with SRANDMEMBER's count rules: a positive count gives
 // min(count, size) distinct members, a negative count gives exactly -count
 // members that may repeat, 0 gives none. A negative count below
-// -1048576 is refused.
+// -maxRandomCount is refused.
 func (db *DB) SRandMember(key string, count int) ([][]byte, error) {
-	if count < -maxSetRandCount {
-		return nil, errSetRandCountTooLarge
+	if count < -maxRandomCount {
+		return nil, errRandomCountTooLarge
 	}
 	k := db.key(key)
 	k.sh.Lock()
@@ -225,7 +215,7 @@ func (db *DB) SRandMember(key string, count int) ([][]byte, error) {
 }
 
 // srandmemberLocked is SRANDMEMBER. REQUIRES: k.sh is locked,
-// count >= -maxSetRandCount.
+// count >= -maxRandomCount.
 func (db *DB) srandmemberLocked(k dbKey, count int) ([][]byte, error) {
 	_, s, err := readObjectLocked[*structures.Set](k, TypeSet)
 	if s == nil || err != nil {
