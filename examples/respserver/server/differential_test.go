@@ -79,6 +79,9 @@ var bugHits int // replies let through by -skipbugs
 var skipBugs = flag.Bool("skipbugs", os.Getenv("JACKDAW_DIFF_SKIPBUGS") == "1",
 	"differential test: look past the divergences listed in reportedBugs (env JACKDAW_DIFF_SKIPBUGS=1)")
 
+var onlyFamilies = flag.String("families", os.Getenv("JACKDAW_DIFF_FAMILIES"),
+	"differential test: comma-separated families to run, e.g. strings,keys,zsets (default all; env JACKDAW_DIFF_FAMILIES)")
+
 func isReportedBug(cmd []string, redis, jd engine.Reply) bool {
 	if !*skipBugs {
 		return false
@@ -603,6 +606,9 @@ func runDifferential(t *testing.T, redisAddr, jdAddr string, seed uint64, ncmds 
 	var table []generator
 	totalW := 0
 	for _, fam := range slices.Sorted(maps.Keys(families)) {
+		if *onlyFamilies != "" && !slices.Contains(strings.Split(*onlyFamilies, ","), fam) {
+			continue
+		}
 		for _, gn := range families[fam] {
 			table = append(table, gn)
 			totalW += gn.weight
