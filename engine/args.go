@@ -86,3 +86,39 @@ func (e expireArg) toAt(db *DB, cmd string) (int64, error) {
 	}
 	return db.relativeExpire(ms, cmd)
 }
+
+// scanOptions are the options of SCAN and its per-type forms.
+type scanOptions struct {
+	ScanArgs
+	matchGiven bool // MATCH was given (MATCH "" matches only "")
+}
+
+// parseScanOptions parses COUNT, MATCH and (withType) TYPE option pairs with
+// Redis's rules: COUNT must be at least 1, anything else is a syntax error.
+func parseScanOptions(opts [][]byte, withType bool) (scanOptions, error) {
+	o := scanOptions{ScanArgs: ScanArgs{Count: 10}}
+	for j := 0; j < len(opts); j += 2 {
+		if j+1 >= len(opts) {
+			return o, ErrSyntax
+		}
+		v := opts[j+1]
+		switch {
+		case is(opts[j], "count"):
+			n, err := parseInt(v)
+			if err != nil {
+				return o, err
+			}
+			if n < 1 {
+				return o, ErrSyntax
+			}
+			o.Count = int(min(n, math.MaxInt32))
+		case is(opts[j], "match"):
+			o.Match, o.matchGiven = string(v), true
+		case withType && is(opts[j], "type"):
+			o.Type = string(v)
+		default:
+			return o, ErrSyntax
+		}
+	}
+	return o, nil
+}

@@ -11,22 +11,11 @@ import (
 // Redis's rules, in Redis's order (which decides which error wins), and
 // calls the ...Locked core that the typed API in hash.go uses too.
 
-// hashBulks is an array reply of bulk strings; nil elements are nil
-// replies. The slices must not change afterwards (copies, not the hash's
-// storage).
-func hashBulks(bs [][]byte) Reply {
-	out := make([]Reply, len(bs))
-	for i, b := range bs {
-		out[i] = bulkOrNil(b, b != nil)
-	}
-	return Reply{Kind: ReplyArray, Array: out}
-}
-
 // hashPairs is an array reply of fields and values, interleaved; values
 // nil means fields only.
 func hashPairs(fields, values [][]byte) Reply {
 	if values == nil {
-		return hashBulks(fields)
+		return bulksReply(fields)
 	}
 	out := make([]Reply, 0, 2*len(fields))
 	for i, f := range fields {
@@ -80,7 +69,7 @@ func cmdHMGet(db *DB, args [][]byte) Reply {
 	if err != nil {
 		return errReply(err)
 	}
-	return hashBulks(vs)
+	return bulksReply(vs)
 }
 
 func cmdHDel(db *DB, args [][]byte) Reply {
@@ -123,7 +112,7 @@ func cmdHGetAll(withFields, withValues bool) func(*DB, [][]byte) Reply {
 		case err != nil:
 			return errReply(err)
 		case !withFields:
-			return hashBulks(values)
+			return bulksReply(values)
 		}
 		return hashPairs(fields, values)
 	}
@@ -215,31 +204,11 @@ func cmdHScan(db *DB, args [][]byte) Reply {
 	case h == nil:
 		return emptyScan()
 	}
-	count := 10
-	var pattern string
-	usePattern := false
-	for j := 3; j < len(args); j += 2 {
-		if j+1 >= len(args) {
-			return replySyntax
-		}
-		v := args[j+1]
-		switch {
-		case is(args[j], "count"):
-			n, err := parseInt(v)
-			if err != nil {
-				return errReply(err)
-			}
-			if n < 1 {
-				return replySyntax
-			}
-			count = int(min(n, math.MaxInt32))
-		case is(args[j], "match"):
-			pattern, usePattern = string(v), true
-		default:
-			return replySyntax
-		}
+	o, err := parseScanOptions(args[3:], false)
+	if err != nil {
+		return errReply(err)
 	}
-	fields, values, next := hscanHash(h, cursor, count, pattern, usePattern)
+	fields, values, next := hscanHash(h, cursor, o.Count, o.Match, o.matchGiven)
 	return Reply{Kind: ReplyArray, Array: []Reply{
 		bulkReply(strconv.AppendUint(nil, next, 10)),
 		hashPairs(fields, values),

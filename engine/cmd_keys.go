@@ -145,31 +145,11 @@ func cmdScan(db *DB, args [][]byte) Reply {
 	if err != nil {
 		return errReply(err)
 	}
-	var a ScanArgs
-	for j := 2; j < len(args); j += 2 {
-		if j+1 >= len(args) {
-			return replySyntax
-		}
-		v := args[j+1]
-		switch {
-		case is(args[j], "count"):
-			n, err := parseInt(v)
-			if err != nil {
-				return errReply(err)
-			}
-			if n < 1 {
-				return replySyntax
-			}
-			a.Count = int(min(n, math.MaxInt32))
-		case is(args[j], "match"):
-			a.Match = string(v)
-		case is(args[j], "type"):
-			a.Type = string(v)
-		default:
-			return replySyntax
-		}
+	o, err := parseScanOptions(args[2:], true)
+	if err != nil {
+		return errReply(err)
 	}
-	keys, next, err := db.Scan(cursor, a)
+	keys, next, err := db.Scan(cursor, o.ScanArgs)
 	if err != nil {
 		return errReply(err)
 	}

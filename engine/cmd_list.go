@@ -47,16 +47,6 @@ func parseListEnd(arg []byte) (End, error) {
 	return 0, ErrSyntax
 }
 
-// listElemsReply is an array of elements that never change (popped, or
-// copied out of a list).
-func listElemsReply(vs [][]byte) Reply {
-	out := make([]Reply, len(vs))
-	for i, v := range vs {
-		out[i] = bulkReply(v)
-	}
-	return Reply{Kind: ReplyArray, Array: out}
-}
-
 // cmdListPush serves LPUSH, RPUSH and (onlyIfExists) LPUSHX, RPUSHX.
 func cmdListPush(end End, onlyIfExists bool) func(*DB, [][]byte) Reply {
 	return func(db *DB, args [][]byte) Reply {
@@ -100,7 +90,7 @@ func cmdListPop(end End, name string) func(*DB, [][]byte) Reply {
 		case !exists:
 			return replyNilArr
 		}
-		return listElemsReply(vs)
+		return bulksReply(vs)
 	}
 }
 
@@ -159,7 +149,7 @@ func cmdLRange(db *DB, args [][]byte) Reply {
 	if err != nil {
 		return errReply(err)
 	}
-	return listElemsReply(vs)
+	return bulksReply(vs)
 }
 
 func cmdLInsert(db *DB, args [][]byte) Reply {
@@ -325,7 +315,7 @@ func cmdLMPop(db *DB, args [][]byte) Reply {
 	case vs == nil:
 		return replyNilArr
 	}
-	return Reply{Kind: ReplyArray, Array: []Reply{bulkReply([]byte(key)), listElemsReply(vs)}}
+	return Reply{Kind: ReplyArray, Array: []Reply{bulkReply([]byte(key)), bulksReply(vs)}}
 }
 
 // listCommands are the table entries of the list commands.

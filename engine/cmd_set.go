@@ -11,16 +11,6 @@ import (
 // rules, in Redis's order of checks, and calls the ...Locked core that the
 // typed API in set.go uses too.
 
-// setMembersReply is an array of bulk replies. The members must never change
-// afterwards (copies, or members of a private result).
-func setMembersReply(ms [][]byte) Reply {
-	out := make([]Reply, len(ms))
-	for i, m := range ms {
-		out[i] = bulkReply(m)
-	}
-	return Reply{Kind: ReplyArray, Array: out}
-}
-
 func setBoolsReply(bs []bool) Reply {
 	out := make([]Reply, len(bs))
 	for i, b := range bs {
@@ -77,7 +67,7 @@ func cmdSMembers(db *DB, args [][]byte) Reply {
 	if err != nil {
 		return errReply(err)
 	}
-	return setMembersReply(ms)
+	return bulksReply(ms)
 }
 
 // cmdSPop: without a count a bulk reply (nil if the key does not exist),
@@ -95,7 +85,7 @@ func cmdSPop(db *DB, args [][]byte) Reply {
 		if err != nil {
 			return errReply(err)
 		}
-		return setMembersReply(ms)
+		return bulksReply(ms)
 	}
 	ms, err := db.spopLocked(db.key(str(args[1])), 1)
 	if err != nil {
@@ -127,7 +117,7 @@ func cmdSRandMember(db *DB, args [][]byte) Reply {
 		if err != nil {
 			return errReply(err)
 		}
-		return setMembersReply(ms)
+		return bulksReply(ms)
 	}
 	ms, err := db.srandmemberLocked(db.key(str(args[1])), 1)
 	if err != nil {
@@ -157,7 +147,7 @@ func cmdSetAlgebra(op setAlgebraOp) func(*DB, [][]byte) Reply {
 		if err != nil {
 			return errReply(err)
 		}
-		return setMembersReply(res.Members()) // res is private: its members never change
+		return bulksReply(res.Members()) // res is private: its members never change
 	}
 }
 
@@ -215,29 +205,11 @@ func cmdSScan(db *DB, args [][]byte) Reply {
 	if s == nil {
 		return setScanReply(0, nil)
 	}
-	match, count := "", 10
-	for j := 3; j < len(args); j += 2 {
-		if j+1 >= len(args) {
-			return replySyntax
-		}
-		v := args[j+1]
-		switch {
-		case is(args[j], "count"):
-			n, err := parseInt(v)
-			if err != nil {
-				return errReply(err)
-			}
-			if n < 1 {
-				return replySyntax
-			}
-			count = int(min(n, math.MaxInt32))
-		case is(args[j], "match"):
-			match = str(v)
-		default:
-			return replySyntax
-		}
+	o, err := parseScanOptions(args[3:], false)
+	if err != nil {
+		return errReply(err)
 	}
-	ms, next := sscanLocked(s, cursor, match, count)
+	ms, next := sscanLocked(s, cursor, o.Match, o.Count)
 	return setScanReply(next, ms)
 }
 
@@ -245,7 +217,7 @@ func cmdSScan(db *DB, args [][]byte) Reply {
 func setScanReply(next uint64, elems [][]byte) Reply {
 	return Reply{Kind: ReplyArray, Array: []Reply{
 		bulkReply(strconv.AppendUint(nil, next, 10)),
-		setMembersReply(elems),
+		bulksReply(elems),
 	}}
 }
 

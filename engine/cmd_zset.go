@@ -546,27 +546,11 @@ func cmdZScan(db *DB, args [][]byte) Reply {
 	if z == nil {
 		return Reply{Kind: ReplyArray, Array: []Reply{zero, emptyArray}}
 	}
-	match := ""
-	for j := 3; j < len(args); j += 2 {
-		if j+1 >= len(args) {
-			return replySyntax
-		}
-		switch {
-		case is(args[j], "count"):
-			n, err := parseInt(args[j+1])
-			if err != nil {
-				return errReply(err)
-			}
-			if n < 1 {
-				return replySyntax
-			}
-		case is(args[j], "match"):
-			match = str(args[j+1])
-		default:
-			return replySyntax
-		}
+	o, err := parseScanOptions(args[3:], false)
+	if err != nil {
+		return errReply(err)
 	}
-	ms, _ := db.zscanLocked(k, match)
+	ms, _ := db.zscanLocked(k, o.Match)
 	// Redis replies a small set's scores as its compact encoding (a
 	// listpack, for up to 128 members of up to 64 bytes) stores them,
 	// and a larger set's as %.17Lg.

@@ -63,24 +63,6 @@ type LPosArgs struct {
 	MaxLen int
 }
 
-// copyListElems copies elements that alias a list's storage into one new
-// allocation, so that they never change.
-func copyListElems(vs [][]byte) [][]byte {
-	total := 0
-	for _, v := range vs {
-		total += len(v)
-	}
-	buf := make([]byte, total)
-	out := make([][]byte, len(vs))
-	off := 0
-	for i, v := range vs {
-		n := copy(buf[off:], v)
-		out[i] = buf[off : off+n : off+n]
-		off += n
-	}
-	return out
-}
-
 func newListObject() *structures.List { return structures.NewList() }
 
 // findListLocked is findObjectLocked for a list (a write's lookup: no
@@ -294,7 +276,7 @@ func (db *DB) lrangeLocked(k dbKey, start, stop int) ([][]byte, error) {
 	if r == 0 || err != nil {
 		return [][]byte{}, err
 	}
-	return copyListElems(l.Range(start, stop)), nil
+	return copyElems(l.Range(start, stop)), nil
 }
 
 // LInsert inserts value before (or, if before is false, after) the first

@@ -75,6 +75,16 @@ func bulkOrNil(b []byte, ok bool) Reply {
 	return bulkReply(b)
 }
 
+// bulksReply is an array of bulk strings, nil elements as nil replies. The
+// slices must never change afterwards (copies, or stored string bytes).
+func bulksReply(bs [][]byte) Reply {
+	out := make([]Reply, len(bs))
+	for i, b := range bs {
+		out[i] = bulkOrNil(b, b != nil)
+	}
+	return Reply{Kind: ReplyArray, Array: out}
+}
+
 func stringsReply(ss []string) Reply {
 	a := make([]Reply, len(ss))
 	for i, s := range ss {

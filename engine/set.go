@@ -34,22 +34,6 @@ func setArityError(name string) error {
 
 func newSet() *structures.Set { return structures.NewSet() }
 
-// copySetMembers copies members into one new buffer, so that they no longer
-// alias the set's storage.
-func copySetMembers(ms [][]byte) [][]byte {
-	n := 0
-	for _, m := range ms {
-		n += len(m)
-	}
-	buf := make([]byte, 0, n)
-	out := make([][]byte, len(ms))
-	for i, m := range ms {
-		buf = append(buf, m...)
-		out[i] = buf[len(buf)-len(m) : len(buf) : len(buf)]
-	}
-	return out
-}
-
 // SAdd adds members to the set at key, creating it, and returns how many
 // were not members before (SADD). A key holding another type gives
 // ErrWrongType.
@@ -172,7 +156,7 @@ func (db *DB) smembersLocked(k dbKey) ([][]byte, error) {
 	if s == nil || err != nil {
 		return [][]byte{}, err
 	}
-	return copySetMembers(s.Members()), nil
+	return copyElems(s.Members()), nil
 }
 
 // SPop removes and returns min(count, size) random members of the set at
@@ -221,7 +205,7 @@ func (db *DB) srandmemberLocked(k dbKey, count int) ([][]byte, error) {
 	if s == nil || err != nil {
 		return [][]byte{}, err
 	}
-	return copySetMembers(s.RandomMembers(count)), nil
+	return copyElems(s.RandomMembers(count)), nil
 }
 
 // SMove moves member from the set at src to the set at dst (creating it)
@@ -489,5 +473,5 @@ func sscanLocked(s *structures.Set, cursor uint64, match string, count int) ([][
 			ms = append(ms, m)
 		}
 	})
-	return copySetMembers(ms), next
+	return copyElems(ms), next
 }
