@@ -79,7 +79,7 @@ func cmdListPop(end End, name string) func(*DB, [][]byte) Reply {
 			}
 			return bulkReply(vs[0])
 		}
-		count, err := listRangeInt(args[2], 0, math.MaxInt64, errListCountNotPositive)
+		count, err := listRangeInt(args[2], 0, math.MaxInt64, ErrNotPositive)
 		if err != nil {
 			return errReply(err)
 		}
@@ -277,7 +277,7 @@ func lmoveReply(db *DB, src, dst []byte, from, to End) Reply {
 // cmdLMPop parses LMPOP numkeys key... LEFT|RIGHT [COUNT count]. Its keys
 // depend on numkeys, so the table names none and it locks them itself.
 func cmdLMPop(db *DB, args [][]byte) Reply {
-	numkeys, err := listRangeInt(args[1], 1, math.MaxInt64, errListNumKeys)
+	numkeys, err := listRangeInt(args[1], 1, math.MaxInt64, ErrNumKeys)
 	if err != nil {
 		return errReply(err)
 	}

@@ -79,7 +79,7 @@ func cmdSPop(db *DB, args [][]byte) Reply {
 	case len(args) == 3:
 		n, err := parseInt(args[2])
 		if err != nil || n < 0 {
-			return errReply(errSetCountNotPositive)
+			return errReply(ErrNotPositive)
 		}
 		ms, err := db.spopLocked(db.key(str(args[1])), int(n))
 		if err != nil {
@@ -167,7 +167,7 @@ func cmdSetAlgebraStore(op setAlgebraOp) func(*DB, [][]byte) Reply {
 func cmdSInterCard(db *DB, args [][]byte) Reply {
 	nk, err := parseInt(args[1])
 	if err != nil || nk < 1 {
-		return errReply(errSetNumKeys)
+		return errReply(ErrNumKeys)
 	}
 	if nk > int64(len(args)-2) {
 		return errReply(errSetNumKeysArgs)

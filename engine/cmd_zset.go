@@ -327,7 +327,7 @@ func cmdZPop(max bool) func(*DB, [][]byte) Reply {
 		if len(args) == 3 {
 			n, ok := numconv.ParseInt(args[2])
 			if !ok || n < 0 {
-				return ErrorReply("ERR value is out of range, must be positive")
+				return errReply(ErrNotPositive)
 			}
 			count = n
 		}
@@ -342,7 +342,7 @@ func cmdZPop(max bool) func(*DB, [][]byte) Reply {
 func cmdZMPop(db *DB, args [][]byte) Reply {
 	n, ok := numconv.ParseInt(args[1])
 	if !ok || n < 1 {
-		return ErrorReply("ERR numkeys should be greater than 0")
+		return errReply(ErrNumKeys)
 	}
 	if n >= int64(len(args))-2 {
 		return replySyntax

@@ -19,6 +19,8 @@ var (
 	ErrInvalidCursor     = errors.New("ERR invalid cursor")
 	ErrExpireNXAndOther  = errors.New("ERR NX and XX, GT or LT options at the same time are not compatible")
 	ErrExpireGTAndLT     = errors.New("ERR GT and LT options at the same time are not compatible")
+	ErrNotPositive       = errors.New("ERR value is out of range, must be positive")
+	ErrNumKeys           = errors.New("ERR numkeys should be greater than 0")
 
 	// ErrInvalidExpireTime is matched (errors.Is) by the error a command
 	// returns for a TTL that is not positive or overflows; that error's text

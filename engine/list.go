@@ -41,10 +41,8 @@ var (
 	ErrRankZero = errors.New("ERR RANK can't be zero: use 1 to start from the first match, " +
 		"2 from the second ... or use negative to start from the end of the list")
 
-	errListCountNotPositive = errors.New("ERR value is out of range, must be positive") // LPOP/RPOP count
 	errListPosCountNegative = errors.New("ERR COUNT can't be negative")
 	errListPosMaxLenNeg     = errors.New("ERR MAXLEN can't be negative")
-	errListNumKeys          = errors.New("ERR numkeys should be greater than 0")
 	errListMPopCount        = errors.New("ERR count should be greater than 0")
 )
 
@@ -155,7 +153,7 @@ func (db *DB) RPop(key string, count int) ([][]byte, error) {
 
 func (db *DB) pop(key string, end End, count int) ([][]byte, error) {
 	if count < 0 {
-		return nil, errListCountNotPositive
+		return nil, ErrNotPositive
 	}
 	k := db.key(key)
 	k.sh.Lock()
@@ -453,7 +451,7 @@ func (db *DB) lmoveLocked(s, d dbKey, from, to End) ([]byte, bool, error) {
 // the call with ErrWrongType when it is reached.
 func (db *DB) LMPop(from End, count int, keys ...string) (key string, values [][]byte, err error) {
 	if len(keys) == 0 {
-		return "", nil, errListNumKeys
+		return "", nil, ErrNumKeys
 	}
 	if count < 1 {
 		return "", nil, errListMPopCount

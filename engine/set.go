@@ -16,12 +16,8 @@ import (
 
 // Errors of the set commands, with Redis's texts.
 var (
-	// errSetCountNotPositive is SPOP's reply to a count that is negative
-	// or not an integer.
-	errSetCountNotPositive = errors.New("ERR value is out of range, must be positive")
 	// errSetRandCountRange is SRANDMEMBER's reply to a count of -2^63.
 	errSetRandCountRange = errors.New("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-	errSetNumKeys        = errors.New("ERR numkeys should be greater than 0")
 	errSetNumKeysArgs    = errors.New("ERR Number of keys can't be greater than number of args")
 	errSetLimitNegative  = errors.New("ERR LIMIT can't be negative")
 )
@@ -164,7 +160,7 @@ func (db *DB) smembersLocked(k dbKey) ([][]byte, error) {
 // count is refused. For SPOP without a count, use count 1.
 func (db *DB) SPop(key string, count int) ([][]byte, error) {
 	if count < 0 {
-		return nil, errSetCountNotPositive
+		return nil, ErrNotPositive
 	}
 	k := db.key(key)
 	k.sh.Lock()
@@ -410,7 +406,7 @@ func inAllSets(m []byte, sets []*structures.Set) bool {
 // limit is refused.
 func (db *DB) SInterCard(limit int, keys ...string) (int, error) {
 	if len(keys) == 0 {
-		return 0, errSetNumKeys
+		return 0, ErrNumKeys
 	}
 	if limit < 0 {
 		return 0, errSetLimitNegative

@@ -591,7 +591,7 @@ func (db *DB) zpopLocked(keys []dbKey, count int, max bool) (int, []ZMember, err
 // key; key is "" and members nil if none does.
 func (db *DB) ZMPop(keys []string, max bool, count int) (key string, members []ZMember, err error) {
 	if len(keys) == 0 {
-		return "", nil, errors.New("ERR numkeys should be greater than 0")
+		return "", nil, ErrNumKeys
 	}
 	if count < 1 {
 		return "", nil, errors.New("ERR count should be greater than 0")
