@@ -1,11 +1,3 @@
-// Package server serves jackdaw engine databases over RESP2, the Redis
-// protocol, so that redis-cli, redis-benchmark and Redis client libraries
-// can talk to an in-process jackdaw as they would to Redis 7.0.
-//
-// Commands about connections and the server (AUTH, HELLO, SELECT, CLIENT,
-// INFO, CONFIG, ...) are answered here; every other command goes to the
-// engine's command table through (*engine.DB).Do on the client's selected
-// database.
 package server
 
 import (
