@@ -1,3 +1,4 @@
 // Quickstart is the program to run first: it opens a jackdaw database,
-// uses strings, counters, TTLs and hash tags, and prints what it does.
+// uses strings, counters, TTLs, hash tags, hashes, lists, sets and sorted
+// sets, and prints what it does.
 package main

@@ -54,6 +54,26 @@ func main() {
 	vals := db.MGet("{user:7}:name", "{user:7}:email", "{user:7}:missing")
 	step("MGET {user:7}:name {user:7}:email ...", fmt.Sprintf("%q", vals))
 
+	// Hashes, lists (a work queue), sets and sorted sets (a leaderboard).
+	_, err = db.HSet("user:7", engine.FieldValue{Field: "name", Value: []byte("Ada")},
+		engine.FieldValue{Field: "lang", Value: []byte("Go")})
+	must(err)
+	user, _ := db.HGetAll("user:7")
+	step("HSET user:7 name Ada lang Go; HGETALL: fields", len(user))
+	_, err = db.RPush("jobs", []byte("resize:1"), []byte("resize:2"))
+	must(err)
+	job, _, _ := db.LMove("jobs", "jobs:processing", engine.Left, engine.Right)
+	step("RPUSH jobs ...; LMOVE jobs jobs:processing", string(job))
+	_, err = db.SAdd("tags", []byte("go"), []byte("cache"), []byte("go"))
+	must(err)
+	n, _ = db.SCard("tags")
+	step("SADD tags go cache go; SCARD tags", n)
+	_, err = db.ZAdd("board", engine.ZAddArgs{},
+		engine.ZMember{Member: "ada", Score: 42}, engine.ZMember{Member: "bob", Score: 17})
+	must(err)
+	top, _ := db.ZRevRange("board", 0, 0)
+	step("ZADD board 42 ada 17 bob; ZREVRANGE 0 0", top[0].Member)
+
 	// The same engine through Redis commands, as a RESP server uses it.
 	r := db.DoStrings(context.Background(), "SET", "cmd", "42", "EX", "100")
 	step("Do SET cmd 42 EX 100", r)
