@@ -277,34 +277,9 @@ func lmoveReply(db *DB, src, dst []byte, from, to End) Reply {
 // cmdLMPop parses LMPOP numkeys key... LEFT|RIGHT [COUNT count]. Its keys
 // depend on numkeys, so the table names none and it locks them itself.
 func cmdLMPop(db *DB, args [][]byte) Reply {
-	numkeys, err := listRangeInt(args[1], 1, math.MaxInt64, ErrNumKeys)
+	keys, from, count, err := parseLMPop(args)
 	if err != nil {
 		return errReply(err)
-	}
-	if int64(numkeys) >= int64(len(args))-2 { // no room for LEFT|RIGHT
-		return replySyntax
-	}
-	whereIdx := 2 + numkeys
-	from, err := parseListEnd(args[whereIdx])
-	if err != nil {
-		return errReply(err)
-	}
-	count := -1
-	for j := whereIdx + 1; j < len(args); j++ {
-		if count != -1 || !is(args[j], "count") || j+1 >= len(args) {
-			return replySyntax
-		}
-		j++
-		if count, err = listRangeInt(args[j], 1, math.MaxInt64, errListMPopCount); err != nil {
-			return errReply(err)
-		}
-	}
-	if count == -1 {
-		count = 1
-	}
-	keys := make([]string, numkeys)
-	for i := range keys {
-		keys[i] = str(args[2+i])
 	}
 	ls := db.lockKeys(keys...)
 	defer ls.unlock()
@@ -315,7 +290,45 @@ func cmdLMPop(db *DB, args [][]byte) Reply {
 	case vs == nil:
 		return replyNilArr
 	}
+	return keyValuesReply(key, vs)
+}
+
+func keyValuesReply(key string, vs [][]byte) Reply {
 	return Reply{Kind: ReplyArray, Array: []Reply{bulkReply([]byte(key)), bulksReply(vs)}}
+}
+
+// parseLMPop parses LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
+// (args[0] is the name, or BLMPOP's timeout).
+func parseLMPop(args [][]byte) (keys []string, from End, count int, err error) {
+	numkeys, err := listRangeInt(args[1], 1, math.MaxInt64, ErrNumKeys)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if int64(numkeys) >= int64(len(args))-2 { // no room for LEFT|RIGHT
+		return nil, 0, 0, ErrSyntax
+	}
+	whereIdx := 2 + numkeys
+	if from, err = parseListEnd(args[whereIdx]); err != nil {
+		return nil, 0, 0, err
+	}
+	count = -1
+	for j := whereIdx + 1; j < len(args); j++ {
+		if count != -1 || !is(args[j], "count") || j+1 >= len(args) {
+			return nil, 0, 0, ErrSyntax
+		}
+		j++
+		if count, err = listRangeInt(args[j], 1, math.MaxInt64, errMPopCount); err != nil {
+			return nil, 0, 0, err
+		}
+	}
+	if count == -1 {
+		count = 1
+	}
+	keys = make([]string, numkeys)
+	for i := range keys {
+		keys[i] = str(args[2+i])
+	}
+	return keys, from, count, nil
 }
 
 // listCommands are the table entries of the list commands.

@@ -340,53 +340,66 @@ func cmdZPop(max bool) func(*DB, [][]byte) Reply {
 }
 
 func cmdZMPop(db *DB, args [][]byte) Reply {
-	n, ok := numconv.ParseInt(args[1])
-	if !ok || n < 1 {
-		return errReply(ErrNumKeys)
+	keys, max, count, err := parseZMPop(args)
+	if err != nil {
+		return errReply(err)
 	}
-	if n >= int64(len(args))-2 {
-		return replySyntax
-	}
-	whereIdx := 2 + int(n)
-	var max bool
-	switch {
-	case is(args[whereIdx], "min"):
-	case is(args[whereIdx], "max"):
-		max = true
-	default:
-		return replySyntax
-	}
-	count := int64(-1)
-	for j := whereIdx + 1; j < len(args); j++ {
-		if count == -1 && is(args[j], "count") && j+1 < len(args) {
-			j++
-			c, ok := numconv.ParseInt(args[j])
-			if !ok || c < 1 {
-				return ErrorReply("ERR count should be greater than 0")
-			}
-			count = c
-		} else {
-			return replySyntax
-		}
-	}
-	if count == -1 {
-		count = 1
-	}
-	keys := strs(args[2:whereIdx])
 	ls := db.lockKeys(keys...)
 	defer ls.unlock()
-	i, out, err := db.zpopLocked(db.dbKeys(keys), int(min(count, math.MaxInt32)), max)
+	i, out, err := db.zpopLocked(db.dbKeys(keys), count, max)
 	switch {
 	case err != nil:
 		return errReply(err)
 	case i < 0:
 		return replyNilArr
 	}
+	return keyMembersReply(keys[i], out)
+}
+
+// keyMembersReply is ZMPOP's reply: the key, then [member, score] pairs.
+func keyMembersReply(key string, out []ZMember) Reply {
 	a := make([]Reply, len(out))
 	for j, m := range out {
 		a[j] = Reply{Kind: ReplyArray, Array: []Reply{{Kind: ReplyBulk, Bulk: []byte(m.Member)}, scoreReply(m.Score)}}
 	}
-	return Reply{Kind: ReplyArray, Array: []Reply{{Kind: ReplyBulk, Bulk: []byte(keys[i])}, {Kind: ReplyArray, Array: a}}}
+	return Reply{Kind: ReplyArray, Array: []Reply{{Kind: ReplyBulk, Bulk: []byte(key)}, {Kind: ReplyArray, Array: a}}}
+}
+
+// parseZMPop parses ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
+// (args[0] is the name, or BZMPOP's timeout).
+func parseZMPop(args [][]byte) (keys []string, max bool, count int, err error) {
+	n, ok := numconv.ParseInt(args[1])
+	if !ok || n < 1 {
+		return nil, false, 0, ErrNumKeys
+	}
+	if n >= int64(len(args))-2 {
+		return nil, false, 0, ErrSyntax
+	}
+	whereIdx := 2 + int(n)
+	switch {
+	case is(args[whereIdx], "min"):
+	case is(args[whereIdx], "max"):
+		max = true
+	default:
+		return nil, false, 0, ErrSyntax
+	}
+	c := int64(-1)
+	for j := whereIdx + 1; j < len(args); j++ {
+		if c == -1 && is(args[j], "count") && j+1 < len(args) {
+			j++
+			v, ok := numconv.ParseInt(args[j])
+			if !ok || v < 1 {
+				return nil, false, 0, errMPopCount
+			}
+			c = v
+		} else {
+			return nil, false, 0, ErrSyntax
+		}
+	}
+	if c == -1 {
+		c = 1
+	}
+	return strs(args[2:whereIdx]), max, int(min(c, math.MaxInt32)), nil
 }
 
 // zsetOpCmd says which of ZUNION, ZINTER, ZDIFF, their STORE forms and

@@ -50,6 +50,9 @@ type Command struct {
 	// run executes the command. REQUIRES: the shards of the command's keys
 	// are locked; keyless commands lock what they need themselves.
 	run func(db *DB, args [][]byte) Reply
+	// block, set instead of run for a blocking command, executes it
+	// without locks held: it locks its keys itself, and waits unlocked.
+	block func(ctx context.Context, db *DB, args [][]byte) Reply
 }
 
 // Commands returns the command table, sorted by name.
@@ -92,24 +95,17 @@ func (db *DB) Do(ctx context.Context, args ...[]byte) Reply {
 		return ErrorReply("ERR wrong number of arguments for '" + cmd.Name + "' command")
 	}
 	switch {
+	case cmd.block != nil:
+		return cmd.block(ctx, db, args)
 	case cmd.FirstKey == 0:
 		return cmd.run(db, args)
 	case cmd.FirstKey == cmd.LastKey:
-		sh, _ := db.route(str(args[cmd.FirstKey]))
-		sh.Lock()
-		defer sh.Unlock()
+		k := db.key(str(args[cmd.FirstKey]))
+		db.lockKey(k)
+		defer db.unlockKey(k)
 		return cmd.run(db, args)
 	}
-	ls := lockSet{db: db}
-	last := cmd.LastKey
-	if last < 0 {
-		last += len(args)
-	}
-	for i := cmd.FirstKey; i <= last; i += cmd.Step {
-		si, _ := db.shardIndex(str(args[i]))
-		ls.idx = append(ls.idx, si)
-	}
-	ls.lock()
+	ls := db.lockKeys(cmd.keys(args)...)
 	defer ls.unlock()
 	return cmd.run(db, args)
 }
@@ -121,6 +117,19 @@ func (db *DB) DoStrings(ctx context.Context, args ...string) Reply {
 		b[i] = []byte(a)
 	}
 	return db.Do(ctx, b...)
+}
+
+// keys returns the keys at the command's key positions in args.
+func (c *Command) keys(args [][]byte) []string {
+	last := c.LastKey
+	if last < 0 {
+		last += len(args)
+	}
+	var out []string
+	for i := c.FirstKey; i > 0 && i <= last; i += c.Step {
+		out = append(out, str(args[i]))
+	}
+	return out
 }
 
 func (c *Command) arityOK(n int) bool {

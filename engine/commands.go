@@ -20,6 +20,7 @@ var (
 	twoKeys       = keySpec{1, 2, 1}
 	allKeys       = keySpec{1, -1, 1}
 	keyValuePairs = keySpec{1, -1, 2}
+	allButLast    = keySpec{1, -2, 1}
 )
 
 type keySpec struct{ first, last, step int }
@@ -31,7 +32,7 @@ func cmd(name string, arity int, flags CommandFlags, k keySpec, run func(*DB, []
 // The families of commands, each listed beside its handlers.
 func init() {
 	commandList = slices.Concat(stringCommands, keyCommands, utilityCommands,
-		hashCommands, listCommands, setCommands, zsetCommands)
+		hashCommands, listCommands, setCommands, zsetCommands, blockingCommands)
 	slices.SortFunc(commandList, func(a, b *Command) int { return strings.Compare(a.Name, b.Name) })
 	commandTable = make(map[string]*Command, len(commandList))
 	for _, c := range commandList {

@@ -12,13 +12,29 @@ import (
 // DB is an in-memory keyspace with Redis's data model. All methods are safe
 // for concurrent use.
 type DB struct {
+	*keyspace
+	// tx is set only in the view of a DB that Update and Exec hand their
+	// work: the shards it may touch are locked already (see tx.go).
+	tx *txState
+}
+
+// keyspace is the state a DB shares with its transaction views.
+type keyspace struct {
 	opts   Options
 	shards []*shard.Shard
-	shift  uint // a key goes to shards[routingHash >> shift]
+	parts  []part // per-shard engine state, guarded by the shard's lock
+	shift  uint   // a key goes to shards[routingHash >> shift]
 
 	closeOnce sync.Once
 	stop      chan struct{}
 	wg        sync.WaitGroup // background goroutines
+}
+
+// part is the engine's own state for one shard. REQUIRES: the shard's lock
+// is held to read or write it.
+type part struct {
+	blocked map[string]*waitQueue // clients blocked on a key of this shard
+	ready   []*waitQueue          // queues whose key may now serve a client
 }
 
 // Open returns a new, empty DB. It starts the background expiry goroutine,
@@ -28,14 +44,16 @@ func Open(opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{
+	db := &DB{keyspace: &keyspace{
 		opts:   opts,
 		shards: make([]*shard.Shard, opts.Shards),
+		parts:  make([]part, opts.Shards),
 		shift:  uint(64 - bits.TrailingZeros(uint(opts.Shards))),
 		stop:   make(chan struct{}),
-	}
+	}}
 	for i := range db.shards {
 		db.shards[i] = shard.New(db.nowMs)
+		db.shards[i].OnStoreObject = db.parts[i].storedObject
 	}
 	if opts.ExpireInterval > 0 {
 		db.wg.Add(1)
@@ -47,6 +65,9 @@ func Open(opts Options) (*DB, error) {
 // Close stops the background goroutines and waits for them. The data stays
 // readable; closing twice returns ErrClosed.
 func (db *DB) Close() error {
+	if db.tx != nil {
+		return ErrInTx
+	}
 	err := ErrClosed
 	db.closeOnce.Do(func() {
 		close(db.stop)
@@ -98,11 +119,12 @@ type dbKey struct {
 	name string
 	sh   *shard.Shard
 	h    uint64
+	idx  int // sh is db.shards[idx]
 }
 
 func (db *DB) key(name string) dbKey {
-	sh, h := db.route(name)
-	return dbKey{name, sh, h}
+	i, h := db.shardIndex(name)
+	return dbKey{name, db.shards[i], h, i}
 }
 
 // find returns k's entry, or 0, deleting it if it has expired.
@@ -121,6 +143,54 @@ func (k dbKey) findString() (shard.Ref, error) {
 	return r, nil
 }
 
+// Locking. Every method of the typed API locks through these helpers, so
+// that the same code runs in a transaction view (db.tx != nil), where the
+// locks are held already and the helpers only check that a key was
+// declared, and so that unlocking serves the clients blocked on keys that a
+// write made ready (blocking.go).
+
+// lockKey locks k's shard.
+func (db *DB) lockKey(k dbKey) {
+	if db.tx != nil {
+		db.tx.use(db, k)
+		return
+	}
+	k.sh.Lock()
+}
+
+// unlockKey unlocks k's shard, then serves clients blocked on keys the
+// caller made ready.
+func (db *DB) unlockKey(k dbKey) {
+	if db.tx == nil {
+		db.unlockShard(k.idx)
+	}
+}
+
+// lockShard and unlockShard lock shard i, for operations that visit every
+// shard in turn (KEYS, SCAN, DBSIZE...).
+func (db *DB) lockShard(i int) {
+	if db.tx != nil {
+		db.tx.useShard(i)
+		return
+	}
+	db.shards[i].Lock()
+}
+
+func (db *DB) unlockShard(i int) {
+	if db.tx != nil {
+		return
+	}
+	p := &db.parts[i]
+	if len(p.ready) == 0 {
+		db.shards[i].Unlock()
+		return
+	}
+	ready := p.ready
+	p.ready = nil
+	db.shards[i].Unlock()
+	db.serveReady(ready)
+}
+
 // lockSet is a set of shards locked together, in ascending index order so
 // that two multi-key operations can never deadlock.
 type lockSet struct {
@@ -135,10 +205,17 @@ func (db *DB) lockKeys(keys ...string) lockSet {
 	for i, k := range keys {
 		ls.idx[i], _ = db.shardIndex(k)
 	}
+	if db.tx != nil {
+		for _, k := range keys {
+			db.tx.use(db, db.key(k))
+		}
+		return ls
+	}
 	ls.lock()
 	return ls
 }
 
+// lock locks ls's shards. REQUIRES: db.tx == nil.
 func (ls *lockSet) lock() {
 	slices.Sort(ls.idx)
 	ls.idx = slices.Compact(ls.idx)
@@ -147,23 +224,49 @@ func (ls *lockSet) lock() {
 	}
 }
 
+// unlock unlocks the set, then serves the clients blocked on keys that the
+// caller made ready.
 func (ls lockSet) unlock() {
+	db := ls.db
+	if db.tx != nil {
+		return
+	}
+	var ready []*waitQueue
 	for j := len(ls.idx) - 1; j >= 0; j-- {
-		ls.db.shards[ls.idx[j]].Unlock()
+		i := ls.idx[j]
+		if p := &db.parts[i]; len(p.ready) > 0 {
+			ready = append(ready, p.ready...)
+			p.ready = nil
+		}
+		db.shards[i].Unlock()
+	}
+	if len(ready) > 0 {
+		db.serveReady(ready)
 	}
 }
 
 // lockAll locks every shard in ascending order.
 func (db *DB) lockAll() {
+	if db.tx != nil {
+		for i := range db.shards {
+			db.tx.useShard(i)
+		}
+		return
+	}
 	for _, s := range db.shards {
 		s.Lock()
 	}
 }
 
 func (db *DB) unlockAll() {
-	for i := len(db.shards) - 1; i >= 0; i-- {
-		db.shards[i].Unlock()
+	if db.tx != nil {
+		return
 	}
+	ls := lockSet{db: db, idx: make([]int, len(db.shards))}
+	for i := range ls.idx {
+		ls.idx[i] = i
+	}
+	ls.unlock()
 }
 
 func checkKey(key string) error {

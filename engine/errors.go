@@ -31,8 +31,25 @@ var (
 	// (16 MiB); Redis has no such limit but no real key comes near it.
 	ErrKeyTooLong = errors.New("ERR key is too long")
 
-	// ErrClosed is returned by Close on a database already closed.
+	// ErrClosed is returned by Close on a database already closed, and by
+	// blocking calls that Close released.
 	ErrClosed = errors.New("jackdaw: database is closed")
+
+	// ErrUndeclaredKey is returned by Update when its function touched a
+	// key it had not declared (no write of the function is kept).
+	ErrUndeclaredKey = errors.New("jackdaw: key not declared to the transaction")
+	// ErrInTx is returned for what a transaction's view cannot do: Close,
+	// or a nested Update or Exec.
+	ErrInTx = errors.New("jackdaw: not allowed inside a transaction")
+	// ErrWatchedKeyChanged is returned by Exec when a watched key changed
+	// since its Watch; nothing was run (Redis's EXEC replies nil).
+	ErrWatchedKeyChanged = errors.New("jackdaw: a watched key changed")
+	// ErrExecAbort is EXEC's reply when a command was refused while queued.
+	ErrExecAbort = errors.New("EXECABORT Transaction discarded because of previous errors.")
+	// ErrUnblocked is the cause to give a blocked call's context
+	// (context.WithCancelCause) to make Do reply with Redis's CLIENT UNBLOCK
+	// ... ERROR error; any other cancellation of a blocked Do is a timeout.
+	ErrUnblocked = errors.New("UNBLOCKED client unblocked via CLIENT UNBLOCK")
 )
 
 // maxStringLen is Redis's proto-max-bulk-len default: the largest string

@@ -50,8 +50,8 @@ func (db *DB) ExpireAt(key string, t time.Time, cond ExpireCond) (bool, error) {
 
 func (db *DB) expireAt(key string, at int64, cond ExpireCond) bool {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.expireAtLocked(k, at, cond)
 }
 
@@ -82,8 +82,8 @@ func (db *DB) expireAtLocked(k dbKey, at int64, cond ExpireCond) bool {
 // Persist removes key's TTL and reports whether it had one.
 func (db *DB) Persist(key string) bool {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return persistLocked(k)
 }
 
@@ -106,8 +106,8 @@ const (
 // PExpireTime is key's expiry in unix ms, or TTLNoKey / TTLNoExpiry.
 func (db *DB) PExpireTime(key string) int64 {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return pexpireTimeLocked(k)
 }
 

@@ -131,8 +131,8 @@ func (db *DB) HSet(key string, pairs ...FieldValue) (int, error) {
 		fv = append(fv, hashBytes(p.Field), p.Value)
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hsetLocked(k, fv)
 }
 
@@ -160,8 +160,8 @@ func (db *DB) HSetNX(key, field string, value []byte) (bool, error) {
 		return false, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hsetnxLocked(k, hashBytes(field), value)
 }
 
@@ -183,8 +183,8 @@ func hsetnxLocked(k dbKey, field, value []byte) (bool, error) {
 // if the key or the field does not exist.
 func (db *DB) HGet(key, field string) (value []byte, ok bool, err error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hgetLocked(k, hashBytes(field))
 }
 
@@ -210,8 +210,8 @@ func (db *DB) HMGet(key string, fields ...string) ([][]byte, error) {
 		fs[i] = hashBytes(f)
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hmgetLocked(k, fs)
 }
 
@@ -240,8 +240,8 @@ func (db *DB) HDel(key string, fields ...string) (int, error) {
 		fs[i] = hashBytes(f)
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hdelLocked(k, fs)
 }
 
@@ -267,8 +267,8 @@ func hdelLocked(k dbKey, fields [][]byte) (int, error) {
 // exist (HLEN).
 func (db *DB) HLen(key string) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hlenLocked(k)
 }
 
@@ -284,8 +284,8 @@ func hlenLocked(k dbKey) (int, error) {
 // HExists reports whether field is in the hash at key (HEXISTS).
 func (db *DB) HExists(key, field string) (bool, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hexistsLocked(k, hashBytes(field))
 }
 
@@ -302,8 +302,8 @@ func hexistsLocked(k dbKey, field []byte) (bool, error) {
 // the key or the field does not exist (HSTRLEN).
 func (db *DB) HStrLen(key, field string) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hstrlenLocked(k, hashBytes(field))
 }
 
@@ -320,9 +320,9 @@ func hstrlenLocked(k dbKey, field []byte) (int, error) {
 // (HKEYS).
 func (db *DB) HKeys(key string) ([]string, error) {
 	k := db.key(key)
-	k.sh.Lock()
+	db.lockKey(k)
 	fields, _, err := hgetallLocked(k, true, false)
-	k.sh.Unlock()
+	db.unlockKey(k)
 	if err != nil {
 		return nil, err
 	}
@@ -333,8 +333,8 @@ func (db *DB) HKeys(key string) ([]string, error) {
 // (HVALS).
 func (db *DB) HVals(key string) ([][]byte, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	_, values, err := hgetallLocked(k, false, true)
 	return values, err
 }
@@ -343,9 +343,9 @@ func (db *DB) HVals(key string) ([][]byte, error) {
 // map is empty, not nil, if the key does not exist.
 func (db *DB) HGetAll(key string) (map[string][]byte, error) {
 	k := db.key(key)
-	k.sh.Lock()
+	db.lockKey(k)
 	fields, values, err := hgetallLocked(k, true, true)
-	k.sh.Unlock()
+	db.unlockKey(k)
 	if err != nil {
 		return nil, err
 	}
@@ -397,8 +397,8 @@ func (db *DB) HIncrBy(key, field string, delta int64) (int64, error) {
 		return 0, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hincrbyLocked(k, hashBytes(field), delta)
 }
 
@@ -441,8 +441,8 @@ func (db *DB) HIncrByFloat(key, field string, delta float64) ([]byte, error) {
 		return nil, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return hincrbyfloatLocked(k, hashBytes(field), d)
 }
 
@@ -486,9 +486,9 @@ func hincrbyfloatLocked(k dbKey, field []byte, delta numconv.LongDouble) ([]byte
 // a count); ok is false if the key does not exist.
 func (db *DB) HRandField(key string) (field string, ok bool, err error) {
 	k := db.key(key)
-	k.sh.Lock()
+	db.lockKey(k)
 	f, _, ok, err := hrandfieldLocked(k)
-	k.sh.Unlock()
+	db.unlockKey(k)
 	return string(f), ok, err
 }
 
@@ -515,9 +515,9 @@ func hrandfieldLocked(k dbKey) (field, value []byte, ok bool, err error) {
 // refused.
 func (db *DB) HRandFields(key string, count int) ([]string, error) {
 	k := db.key(key)
-	k.sh.Lock()
+	db.lockKey(k)
 	fields, _, err := hrandfieldsLocked(k, count, false)
-	k.sh.Unlock()
+	db.unlockKey(k)
 	if err != nil {
 		return nil, err
 	}
@@ -528,9 +528,9 @@ func (db *DB) HRandFields(key string, count int) ([]string, error) {
 // (HRANDFIELD ... WITHVALUES).
 func (db *DB) HRandFieldsWithValues(key string, count int) ([]FieldValue, error) {
 	k := db.key(key)
-	k.sh.Lock()
+	db.lockKey(k)
 	fields, values, err := hrandfieldsLocked(k, count, true)
-	k.sh.Unlock()
+	db.unlockKey(k)
 	if err != nil {
 		return nil, err
 	}
@@ -572,14 +572,14 @@ func (db *DB) HScan(key string, cursor uint64, a HScanArgs) ([]FieldValue, uint6
 		a.Count = 10
 	}
 	k := db.key(key)
-	k.sh.Lock()
+	db.lockKey(k)
 	h, err := readHashLocked(k)
 	var fields, values [][]byte
 	var next uint64
 	if h != nil && err == nil {
 		fields, values, next = hscanHash(h, cursor, a.Count, a.Match, a.Match != "")
 	}
-	k.sh.Unlock()
+	db.unlockKey(k)
 	if err != nil {
 		return nil, 0, err
 	}

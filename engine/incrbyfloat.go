@@ -16,8 +16,8 @@ func (db *DB) IncrByFloat(key string, delta float64) ([]byte, error) {
 	}
 	d, ok := numconv.ParseLongDouble(strconv.AppendFloat(nil, delta, 'g', -1, 64))
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.incrByFloatLocked(k, d, ok)
 }
 

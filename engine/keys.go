@@ -62,8 +62,8 @@ func (db *DB) existsLocked(keys []string) int {
 // Type returns the type of key's value, TypeNone if it does not exist.
 func (db *DB) Type(key string) Type {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return typeLocked(k)
 }
 
@@ -177,10 +177,10 @@ func copyEntryLocked(s, d dbKey, replace bool) bool {
 // in Redis).
 func (db *DB) DBSize() int {
 	n := 0
-	for _, s := range db.shards {
-		s.Lock()
+	for i, s := range db.shards {
+		db.lockShard(i)
 		n += s.LenLocked()
-		s.Unlock()
+		db.unlockShard(i)
 	}
 	return n
 }

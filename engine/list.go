@@ -43,7 +43,7 @@ var (
 
 	errListPosCountNegative = errors.New("ERR COUNT can't be negative")
 	errListPosMaxLenNeg     = errors.New("ERR MAXLEN can't be negative")
-	errListMPopCount        = errors.New("ERR count should be greater than 0")
+	errMPopCount            = errors.New("ERR count should be greater than 0")
 )
 
 // LPosArgs are LPOS's options.
@@ -103,8 +103,8 @@ func (db *DB) push(key string, end End, onlyIfExists bool, values [][]byte) (int
 		return 0, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.pushLocked(k, end, onlyIfExists, values)
 }
 
@@ -156,8 +156,8 @@ func (db *DB) pop(key string, end End, count int) ([][]byte, error) {
 		return nil, ErrNotPositive
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	vs, _, err := db.popLocked(k, end, count)
 	return vs, err
 }
@@ -195,8 +195,8 @@ func popListLocked(k dbKey, r shard.Ref, l *structures.List, end End, count int)
 // LLen is the length of the list at key (0 if it does not exist).
 func (db *DB) LLen(key string) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.llenLocked(k)
 }
 
@@ -214,8 +214,8 @@ func (db *DB) llenLocked(k dbKey) (int, error) {
 // not exist or the index is out of range.
 func (db *DB) LIndex(key string, index int) (value []byte, ok bool, err error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.lindexLocked(k, index)
 }
 
@@ -237,8 +237,8 @@ func (db *DB) lindexLocked(k dbKey, index int) ([]byte, bool, error) {
 // ErrIndexOutOfRange if the index is past either end.
 func (db *DB) LSet(key string, index int, value []byte) error {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.lsetLocked(k, index, value)
 }
 
@@ -262,8 +262,8 @@ func (db *DB) lsetLocked(k dbKey, index int, value []byte) error {
 // clamped, so an empty range or a missing key gives an empty slice.
 func (db *DB) LRange(key string, start, stop int) ([][]byte, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.lrangeLocked(k, start, stop)
 }
 
@@ -282,8 +282,8 @@ func (db *DB) lrangeLocked(k dbKey, start, stop int) ([][]byte, error) {
 // -1 if pivot is not in the list, 0 if the key does not exist.
 func (db *DB) LInsert(key string, before bool, pivot, value []byte) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.linsertLocked(k, before, pivot, value)
 }
 
@@ -305,8 +305,8 @@ func (db *DB) linsertLocked(k dbKey, before bool, pivot, value []byte) (int, err
 // count is 0. It returns the number removed; a list left empty is deleted.
 func (db *DB) LRem(key string, count int, value []byte) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.lremLocked(k, count, value)
 }
 
@@ -330,8 +330,8 @@ func (db *DB) lremLocked(k dbKey, count int, value []byte) (int, error) {
 // key, with LRange's index rules; a list left empty is deleted.
 func (db *DB) LTrim(key string, start, stop int) error {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.ltrimLocked(k, start, stop)
 }
 
@@ -364,8 +364,8 @@ func (db *DB) LPos(key string, value []byte, a LPosArgs) ([]int, error) {
 		a.Rank = 1
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	pos, _, err := db.lposLocked(k, value, a)
 	return pos, err
 }
@@ -454,7 +454,7 @@ func (db *DB) LMPop(from End, count int, keys ...string) (key string, values [][
 		return "", nil, ErrNumKeys
 	}
 	if count < 1 {
-		return "", nil, errListMPopCount
+		return "", nil, errMPopCount
 	}
 	ls := db.lockKeys(keys...)
 	defer ls.unlock()

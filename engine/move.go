@@ -29,15 +29,16 @@ func Move(src, dst *DB, key string) (bool, error) {
 // lockAcrossDBs locks s's shard (in src) and d's shard (in dst) in the
 // order of the DBs' addresses, and returns the unlock.
 func lockAcrossDBs(src, dst *DB, s, d dbKey) func() {
-	first, second := s.sh, d.sh
-	if uintptr(unsafe.Pointer(dst)) < uintptr(unsafe.Pointer(src)) {
-		first, second = second, first
+	first, second := src, dst
+	fk, sk := s, d
+	if uintptr(unsafe.Pointer(dst.keyspace)) < uintptr(unsafe.Pointer(src.keyspace)) {
+		first, second, fk, sk = second, first, sk, fk
 	}
-	first.Lock()
-	second.Lock()
+	first.lockKey(fk)
+	second.lockKey(sk)
 	return func() {
-		second.Unlock()
-		first.Unlock()
+		second.unlockKey(sk)
+		first.unlockKey(fk)
 	}
 }
 
@@ -49,8 +50,8 @@ func lockAcrossDBs(src, dst *DB, s, d dbKey) func() {
 // hashes report their structure's encoding by Redis's thresholds.
 func (db *DB) ObjectEncoding(key string) (string, bool) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	r := k.find()
 	if r == 0 {
 		return "", false

@@ -19,8 +19,8 @@ func (db *DB) Keys(pattern string) []string {
 		return out
 	}
 	all := pattern == "*"
-	for _, s := range db.shards {
-		s.Lock()
+	for i, s := range db.shards {
+		db.lockShard(i)
 		cursor := uint64(0)
 		for {
 			cursor = s.ScanLocked(cursor, func(r shard.Ref) {
@@ -32,7 +32,7 @@ func (db *DB) Keys(pattern string) []string {
 				break
 			}
 		}
-		s.Unlock()
+		db.unlockShard(i)
 	}
 	return out
 }
@@ -65,7 +65,7 @@ func (db *DB) Scan(cursor uint64, a ScanArgs) ([]string, uint64, error) {
 	visited := 0
 	for visited < count*10 && len(out) < count {
 		s := db.shards[si]
-		s.Lock()
+		db.lockShard(si)
 		for visited < count*10 && len(out) < count {
 			bc = s.ScanLocked(bc, func(r shard.Ref) {
 				if a.Type != "" && !strings.EqualFold(s.TypeLocked(r).String(), a.Type) {
@@ -80,7 +80,7 @@ func (db *DB) Scan(cursor uint64, a ScanArgs) ([]string, uint64, error) {
 				break
 			}
 		}
-		s.Unlock()
+		db.unlockShard(si)
 		if bc == 0 {
 			si++
 			if si == len(db.shards) {
@@ -96,12 +96,13 @@ func (db *DB) RandomKey() (key string, ok bool) {
 	n := len(db.shards)
 	start := rand.IntN(n)
 	for i := 0; i < n; i++ {
-		s := db.shards[(start+i)%n]
-		s.Lock()
+		si := (start + i) % n
+		s := db.shards[si]
+		db.lockShard(si)
 		if r := s.RandomLocked(); r != 0 {
 			key, ok = s.KeyLocked(r), true
 		}
-		s.Unlock()
+		db.unlockShard(si)
 		if ok {
 			return key, true
 		}

@@ -38,8 +38,8 @@ func (db *DB) SAdd(key string, members ...[]byte) (int, error) {
 		return 0, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.saddLocked(k, members)
 }
 
@@ -63,8 +63,8 @@ func (db *DB) saddLocked(k dbKey, members [][]byte) (int, error) {
 // members (SREM). Removing the last member deletes the key.
 func (db *DB) SRem(key string, members ...[]byte) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.sremLocked(k, members)
 }
 
@@ -90,8 +90,8 @@ func (db *DB) sremLocked(k dbKey, members [][]byte) (int, error) {
 // exist).
 func (db *DB) SCard(key string) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.scardLocked(k)
 }
 
@@ -117,8 +117,8 @@ func (db *DB) SIsMember(key string, member []byte) (bool, error) {
 // key (SMISMEMBER).
 func (db *DB) SMIsMember(key string, members ...[]byte) ([]bool, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.smismemberLocked(k, members)
 }
 
@@ -141,8 +141,8 @@ func (db *DB) smismemberLocked(k dbKey, members [][]byte) ([]bool, error) {
 // (an empty slice if it does not exist).
 func (db *DB) SMembers(key string) ([][]byte, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.smembersLocked(k)
 }
 
@@ -163,8 +163,8 @@ func (db *DB) SPop(key string, count int) ([][]byte, error) {
 		return nil, ErrNotPositive
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.spopLocked(k, count)
 }
 
@@ -189,8 +189,8 @@ func (db *DB) SRandMember(key string, count int) ([][]byte, error) {
 		return nil, errRandomCountTooLarge
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.srandmemberLocked(k, count)
 }
 
@@ -449,8 +449,8 @@ func (db *DB) SScan(key string, cursor uint64, match string, count int) ([][]byt
 		return nil, 0, ErrSyntax
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	_, s, err := readObjectLocked[*structures.Set](k, TypeSet)
 	if s == nil || err != nil {
 		return [][]byte{}, 0, err

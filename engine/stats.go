@@ -16,9 +16,9 @@ type Stats struct {
 func (db *DB) Stats() Stats {
 	st := Stats{Shards: make([]ShardStats, len(db.shards))}
 	for i, s := range db.shards {
-		s.Lock()
+		db.lockShard(i)
 		st.Shards[i] = s.StatsLocked()
-		s.Unlock()
+		db.unlockShard(i)
 		st.Total.Add(&st.Shards[i])
 	}
 	return st

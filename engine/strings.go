@@ -141,9 +141,9 @@ func (db *DB) applyTTLLocked(sh *shard.Shard, r shard.Ref, h uint64, act ttlActi
 // be modified.
 func (db *DB) Get(key string) (value []byte, ok bool, err error) {
 	k := db.key(key)
-	k.sh.Lock()
+	db.lockKey(k)
 	value, ok, err = db.getLocked(k)
-	k.sh.Unlock()
+	db.unlockKey(k)
 	return value, ok, err
 }
 
@@ -174,8 +174,8 @@ func (db *DB) SetArgs(key string, value []byte, a SetArgs) (SetResult, error) {
 		return SetResult{}, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.setLocked(k, value, op)
 }
 
@@ -221,8 +221,8 @@ func (db *DB) GetSet(key string, value []byte) ([]byte, bool, error) {
 // GetDel returns key's value and deletes the key.
 func (db *DB) GetDel(key string) ([]byte, bool, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.getDelLocked(k)
 }
 
@@ -274,8 +274,8 @@ func (db *DB) GetEx(key string, a GetExArgs) ([]byte, bool, error) {
 		return nil, false, ErrSyntax
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.getExLocked(k, act, at)
 }
 
@@ -375,8 +375,8 @@ func (db *DB) IncrBy(key string, delta int64) (int64, error) {
 		return 0, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.incrByLocked(k, delta)
 }
 
@@ -412,8 +412,8 @@ func (db *DB) Append(key string, value []byte) (int, error) {
 		return 0, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.appendLocked(k, value)
 }
 
@@ -436,8 +436,8 @@ func (db *DB) appendLocked(k dbKey, value []byte) (int, error) {
 // Strlen is the length of the string at key (0 if it does not exist).
 func (db *DB) Strlen(key string) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.strlenLocked(k)
 }
 
@@ -454,8 +454,8 @@ func (db *DB) strlenLocked(k dbKey) (int, error) {
 // inclusive; negative offsets count from the end, as in Redis.
 func (db *DB) GetRange(key string, start, end int64) ([]byte, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.getRangeLocked(k, start, end)
 }
 
@@ -493,8 +493,8 @@ func (db *DB) SetRange(key string, offset int64, value []byte) (int, error) {
 		return 0, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.setRangeLocked(k, offset, value)
 }
 

@@ -137,8 +137,8 @@ func (db *DB) ZAdd(key string, args ZAddArgs, members ...ZMember) (int, error) {
 		return 0, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	res, err := db.zaddLocked(k, args, false, members)
 	if args.CH {
 		return res.added + res.updated, err
@@ -160,8 +160,8 @@ func (db *DB) ZAddIncr(key string, args ZAddArgs, member string, delta float64) 
 		return 0, false, err
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	res, err := db.zaddLocked(k, args, true, []ZMember{{Member: member, Score: delta}})
 	return res.score, res.processed > 0, err
 }
@@ -223,8 +223,8 @@ func (db *DB) zaddLocked(k dbKey, args ZAddArgs, incr bool, members []ZMember) (
 // empty is deleted.
 func (db *DB) ZRem(key string, members ...string) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.zremLocked(k, members)
 }
 
@@ -256,8 +256,8 @@ func readZSetLocked(k dbKey) (*structures.ZSet, error) {
 // ZCard returns the number of members, 0 if key does not exist.
 func (db *DB) ZCard(key string) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.zcardLocked(k)
 }
 
@@ -273,8 +273,8 @@ func (db *DB) zcardLocked(k dbKey) (int, error) {
 // ZScore returns member's score; ok is false if key or member is missing.
 func (db *DB) ZScore(key, member string) (score float64, ok bool, err error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	z, err := readZSetLocked(k)
 	if z == nil {
 		return 0, false, err
@@ -287,8 +287,8 @@ func (db *DB) ZScore(key, member string) (score float64, ok bool, err error) {
 // (or key) that does not exist.
 func (db *DB) ZMScore(key string, members ...string) (scores []float64, found []bool, err error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.zmscoreLocked(k, members)
 }
 
@@ -310,8 +310,8 @@ func (db *DB) zmscoreLocked(k dbKey, members []string) ([]float64, []bool, error
 // ZCount returns the number of members with scores in r.
 func (db *DB) ZCount(key string, r structures.ScoreRange) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	z, err := readZSetLocked(k)
 	if z == nil {
 		return 0, err
@@ -323,8 +323,8 @@ func (db *DB) ZCount(key string, r structures.ScoreRange) (int, error) {
 // all have the same score).
 func (db *DB) ZLexCount(key string, r structures.LexRange) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	z, err := readZSetLocked(k)
 	if z == nil {
 		return 0, err
@@ -345,8 +345,8 @@ func (db *DB) ZRevRank(key, member string) (rank int, ok bool, err error) {
 
 func (db *DB) zrank(key, member string, rev bool) (int, bool, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.zrankLocked(k, member, rev)
 }
 
@@ -433,8 +433,8 @@ func (db *DB) ZRangeByLex(key string, r structures.LexRange, o ZRangeOpts) ([]st
 // ZRangeWith returns the members of any kind of range (ZRANGE).
 func (db *DB) ZRangeWith(key string, s ZRangeSpec) ([]ZMember, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	z, err := readZSetLocked(k)
 	if z == nil {
 		return []ZMember{}, err
@@ -512,8 +512,8 @@ func (db *DB) ZRemRangeByLex(key string, r structures.LexRange) (int, error) {
 
 func (db *DB) zremRange(key string, s ZRangeSpec) (int, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	return db.zremRangeLocked(k, s)
 }
 
@@ -551,8 +551,8 @@ func (db *DB) ZPopMax(key string, count int) ([]ZMember, error) {
 
 func (db *DB) zpop(key string, count int, max bool) ([]ZMember, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	_, out, err := db.zpopLocked([]dbKey{k}, count, max)
 	if out == nil {
 		out = []ZMember{}
@@ -594,7 +594,7 @@ func (db *DB) ZMPop(keys []string, max bool, count int) (key string, members []Z
 		return "", nil, ErrNumKeys
 	}
 	if count < 1 {
-		return "", nil, errors.New("ERR count should be greater than 0")
+		return "", nil, errMPopCount
 	}
 	ls := db.lockKeys(keys...)
 	defer ls.unlock()
@@ -921,8 +921,8 @@ func zsetOpOf(op zsetOp, src []zopSource, a ZSetOpArgs, cardLimit int) *structur
 // ZRandMember returns a random member; ok is false if key does not exist.
 func (db *DB) ZRandMember(key string) (member ZMember, ok bool, err error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	z, err := readZSetLocked(k)
 	if z == nil {
 		return ZMember{}, false, err
@@ -936,8 +936,8 @@ func (db *DB) ZRandMember(key string) (member ZMember, ok bool, err error) {
 // 4194304, else errRandomCountTooLarge's error).
 func (db *DB) ZRandMembers(key string, count int) ([]ZMember, error) {
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	z, err := readZSetLocked(k)
 	if z == nil {
 		return []ZMember{}, err
@@ -962,8 +962,8 @@ func (db *DB) ZScan(key string, cursor uint64, a ZScanArgs) ([]ZMember, uint64, 
 		return nil, 0, ErrSyntax
 	}
 	k := db.key(key)
-	k.sh.Lock()
-	defer k.sh.Unlock()
+	db.lockKey(k)
+	defer db.unlockKey(k)
 	out, err := db.zscanLocked(k, a.Match)
 	return out, 0, err
 }

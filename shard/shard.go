@@ -32,11 +32,16 @@ type Shard struct {
 		ttl       []Ref    // slots that have (or had) a TTL; see hdrTTLListed
 		ttlCursor int      // where the active expiry cycle resumes
 		stats     Stats
+		vers      [versionSlots]uint64 // write counters, see version.go
 	}
 	// OnDelete, if set, is called with the lock held for every key the
 	// shard deletes by itself (expiry), before the key is gone. The engine
 	// uses it for the journal and keyspace notifications.
 	OnDelete func(key string, why DeleteReason)
+	// OnStoreObject, if set, is called with the lock held whenever an
+	// aggregate of type t is stored under key (created, or put in place of
+	// another value). The engine uses it to wake clients blocked on key.
+	OnStoreObject func(key string, t Type)
 
 	now func() int64 // unix ms; read only when an entry has a TTL
 
@@ -94,6 +99,7 @@ func (s *Shard) ExpireAtLocked(r Ref) int64 { return s.mu.t.slot(r).exp }
 // SetExpireAtLocked sets r's expiry (unix ms; 0 removes it).
 func (s *Shard) SetExpireAtLocked(r Ref, at int64) {
 	e := s.mu.t.slot(r)
+	s.touchEntryLocked(e)
 	switch {
 	case e.exp == 0 && at != 0:
 		s.mu.stats.Expires++
@@ -215,6 +221,7 @@ func allocKV(key string, val []byte, extra int) (unsafe.Pointer, uint32) {
 //
 // REQUIRES: r == FindLocked(key, h) and len(key) <= MaxKeyLen.
 func (s *Shard) SetBytesLocked(key string, h uint64, r Ref, val []byte) Ref {
+	s.touchLocked(h)
 	var e *slot
 	if r == 0 {
 		r, e = s.insertLocked(key, h)
@@ -232,6 +239,7 @@ func (s *Shard) SetBytesLocked(key string, h uint64, r Ref, val []byte) Ref {
 // SetIntLocked stores n as an integer-encoded string under key; see
 // SetBytesLocked.
 func (s *Shard) SetIntLocked(key string, h uint64, r Ref, n int64) Ref {
+	s.touchLocked(h)
 	var e *slot
 	if r == 0 {
 		r, e = s.insertLocked(key, h)
@@ -253,6 +261,7 @@ func (s *Shard) SetIntLocked(key string, h uint64, r Ref, n int64) Ref {
 // SetObjectLocked stores an aggregate of type t under key; see
 // SetBytesLocked.
 func (s *Shard) SetObjectLocked(key string, h uint64, r Ref, t Type, obj Object) Ref {
+	s.touchLocked(h)
 	var e *slot
 	if r == 0 {
 		r, e = s.insertLocked(key, h)
@@ -280,6 +289,9 @@ func (s *Shard) SetObjectLocked(key string, h uint64, r Ref, t Type, obj Object)
 	e.setHdr(len(key), t, 0)
 	s.accountLocked(e)
 	s.measureObjectLocked(i, e.typ())
+	if s.OnStoreObject != nil {
+		s.OnStoreObject(key, t)
+	}
 	return r
 }
 
@@ -295,6 +307,7 @@ const smallObject = 256
 // length, such as LSET, are seen at the next measurement).
 func (s *Shard) UpdateObjectMemoryLocked(r Ref) {
 	e := s.mu.t.slot(r)
+	s.touchEntryLocked(e)
 	i := e.vlen
 	n, last := s.mu.objs[i].Len(), s.mu.objLen[i]
 	if n > smallObject && last > 0 && n > last-last/8 && n < last+last/8 {
@@ -318,6 +331,7 @@ func (s *Shard) measureObjectLocked(i uint32, t Type) {
 // REQUIRES: r is a string.
 func (s *Shard) AppendLocked(r Ref, data []byte) int {
 	e := s.mu.t.slot(r)
+	s.touchEntryLocked(e)
 	if e.isInt() {
 		old := strconv.AppendInt(nil, e.intVal(), 10)
 		key := e.key()
@@ -351,6 +365,7 @@ func (s *Shard) AppendLocked(r Ref, data []byte) int {
 // DeleteLocked deletes entry r of key hash h.
 func (s *Shard) DeleteLocked(r Ref, h uint64) {
 	e := s.mu.t.slot(r)
+	s.touchLocked(h)
 	s.releaseValueLocked(e)
 	if e.exp != 0 {
 		s.mu.stats.Expires--
@@ -374,6 +389,9 @@ func (s *Shard) FlushLocked() {
 	s.mu.stats.Keys = [NumTypes]int64{}
 	s.mu.stats.Memory = [NumTypes]int64{}
 	s.mu.stats.Expires = 0
+	for i := range s.mu.vers {
+		s.mu.vers[i]++
+	}
 }
 
 // StatsLocked returns a copy of the shard's counters.
@@ -422,6 +440,7 @@ func (s *Shard) RandomLocked() Ref {
 // REQUIRES: r is a string.
 func (s *Shard) SetRangeLocked(r Ref, off int, data []byte) int {
 	e := s.mu.t.slot(r)
+	s.touchEntryLocked(e)
 	var old []byte
 	if e.isInt() {
 		old = strconv.AppendInt(nil, e.intVal(), 10)

@@ -1,0 +1,300 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackdawdb/jackdaw/shard"
+)
+
+// Transactions. Both forms run their work on a view of the DB (a DB whose
+// tx field is set) after locking every shard the work may touch, in
+// ascending order; the view's lock helpers (db.go) then lock nothing and
+// only check that a key belongs to the transaction. No other client can
+// see a state between two of the transaction's writes.
+//
+// Update declares its keys and puts every key it wrote back as it was if
+// its function fails. Exec is Redis's MULTI/EXEC: queued commands, watched
+// keys, no rollback.
+
+// txState is what a view knows about its transaction.
+type txState struct {
+	held []bool // held[i]: shard i is locked by the transaction
+
+	// For Update: the declared keys, and the old value of each key the
+	// function touched, to put back if it fails. nil for Exec.
+	declared map[string]string // each key to itself: the caller's copy of the string
+	undo     []undoEntry
+	saved    map[string]struct{}
+}
+
+// undoEntry is a key as it was before a transaction first touched it.
+type undoEntry struct {
+	k       dbKey
+	existed bool
+	v       shard.Value
+	exp     int64
+}
+
+// txMisuse is panicked by a view's lock helpers and recovered by the
+// Update or Exec that made the view: a view cannot return an error from
+// every method, and going on would break atomicity.
+type txMisuse struct{ err error }
+
+// use checks that the view may touch k and, in Update, saves k's value the
+// first time. REQUIRES: k's shard is held.
+func (tx *txState) use(db *DB, k dbKey) {
+	if !tx.held[k.idx] {
+		panic(txMisuse{fmt.Errorf("%w: %q", ErrUndeclaredKey, k.name)})
+	}
+	if tx.declared == nil {
+		return
+	}
+	name, ok := tx.declared[k.name]
+	if !ok {
+		panic(txMisuse{fmt.Errorf("%w: %q", ErrUndeclaredKey, k.name)})
+	}
+	if _, ok := tx.saved[name]; ok {
+		return
+	}
+	k.name = name // k.name may alias bytes that the caller reuses
+	tx.saved[name] = struct{}{}
+	e := undoEntry{k: k}
+	if r := k.find(); r != 0 {
+		e.existed = true
+		e.v = k.sh.ValueLocked(r)
+		if e.v.Obj != nil {
+			e.v.Obj = cloneObject(e.v.Obj)
+		}
+		e.exp = k.sh.ExpireAtLocked(r)
+	}
+	tx.undo = append(tx.undo, e)
+}
+
+func (tx *txState) useShard(i int) {
+	if !tx.held[i] || tx.declared != nil {
+		panic(txMisuse{fmt.Errorf("%w: the command visits every shard", ErrUndeclaredKey)})
+	}
+}
+
+// rollbackLocked puts back every key the transaction touched.
+func (tx *txState) rollbackLocked() {
+	for i := len(tx.undo) - 1; i >= 0; i-- {
+		e := tx.undo[i]
+		r := e.k.find()
+		if !e.existed {
+			if r != 0 {
+				e.k.sh.DeleteLocked(r, e.k.h)
+			}
+			continue
+		}
+		r = e.k.sh.StoreLocked(e.k.name, e.k.h, r, e.v)
+		e.k.sh.SetExpireAtLocked(r, e.exp)
+	}
+}
+
+// view returns a view of db for a transaction holding the shards held.
+func (db *DB) view(tx *txState) *DB { return &DB{keyspace: db.keyspace, tx: tx} }
+
+// lockHeld locks the shards marked in held, in ascending order.
+func (db *DB) lockHeld(held []bool) lockSet {
+	ls := lockSet{db: db}
+	for i, h := range held {
+		if h {
+			ls.idx = append(ls.idx, i)
+		}
+	}
+	ls.lock()
+	return ls
+}
+
+// Update runs fn as one atomic transaction over keys: it locks exactly the
+// shards of keys (in ascending order), runs fn with tx, a view of db whose
+// methods run under those locks, and returns fn's error. If fn returns an
+// error (or panics), every key it wrote is put back as it was, so no write
+// of a failed fn is ever visible.
+//
+// fn may touch only the declared keys: any other key, or a method that
+// visits the whole keyspace (Keys, Scan, DBSize, FlushAll...), makes
+// Update fail with ErrUndeclaredKey and roll back. Blocking calls on tx do
+// not block (they behave as with a timeout that has passed, as in Redis's
+// MULTI), and tx must not be used after fn returns or from another
+// goroutine. Each key's old value is saved on its first use in fn; an
+// aggregate is copied, so a large collection is cheaper to change with
+// single commands than in an Update.
+func (db *DB) Update(ctx context.Context, keys []string, fn func(tx *DB) error) (err error) {
+	if db.tx != nil {
+		return ErrInTx
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx := &txState{
+		held:     make([]bool, len(db.shards)),
+		declared: make(map[string]string, len(keys)),
+		saved:    make(map[string]struct{}, len(keys)),
+	}
+	for _, k := range keys {
+		if err := checkKey(k); err != nil {
+			return err
+		}
+		i, _ := db.shardIndex(k)
+		tx.held[i] = true
+		tx.declared[k] = k
+	}
+	ls := db.lockHeld(tx.held)
+	defer ls.unlock()
+	defer func() {
+		if err == nil {
+			return
+		}
+		tx.rollbackLocked()
+	}()
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if m, ok := p.(txMisuse); ok {
+			err = m.err
+			return
+		}
+		tx.rollbackLocked()
+		panic(p)
+	}()
+	return fn(db.view(tx))
+}
+
+// Watch is a key as a WATCH saw it: Exec fails if the key changed since.
+type Watch struct {
+	ks  *keyspace
+	k   dbKey
+	ver uint64
+	exp int64 // the key's expiry at WATCH time, if it had one
+}
+
+// Watch returns what Exec needs to check that keys have not changed:
+// written, deleted, expired or flushed, by anyone.
+func (db *DB) Watch(keys ...string) []Watch {
+	out := make([]Watch, 0, len(keys))
+	for _, name := range keys {
+		k := db.key(name)
+		k.name = string([]byte(name)) // keep no alias of caller bytes
+		db.lockKey(k)
+		w := Watch{ks: db.keyspace, k: k}
+		if r := k.find(); r != 0 { // find first: an expired key is deleted now, not later
+			w.exp = k.sh.ExpireAtLocked(r)
+		}
+		w.ver = k.sh.VersionLocked(k.h)
+		db.unlockKey(k)
+		out = append(out, w)
+	}
+	return out
+}
+
+// changedLocked reports whether w's key may have changed since the Watch.
+// REQUIRES: w's shard is locked.
+func (w *Watch) changedLocked(now int64) bool {
+	return w.k.sh.VersionLocked(w.k.h) != w.ver || (w.exp != 0 && now > w.exp)
+}
+
+// Exec runs cmds (each a command's arguments, name first) as one atomic
+// transaction, as Redis's EXEC does, and returns one reply per command.
+// A command's error (WRONGTYPE, say) is its reply; the others still run.
+// It returns ErrWatchedKeyChanged, running nothing, if a key of watches
+// changed since its Watch. Watches of other DBs are checked just before
+// the transaction locks its own shards.
+//
+// Exec locks the shards of the commands' keys; a command whose keys it
+// cannot tell from the table (KEYS, FLUSHALL, or a numkeys form such as
+// ZUNIONSTORE) makes it lock every shard. Blocking commands do not block.
+func (db *DB) Exec(ctx context.Context, watches []Watch, cmds [][][]byte) ([]Reply, error) {
+	if db.tx != nil {
+		return nil, ErrInTx
+	}
+	tx := &txState{held: make([]bool, len(db.shards))}
+	for _, args := range cmds {
+		c := LookupCommand(firstArg(args))
+		if c == nil || !c.arityOK(len(args)) {
+			return nil, ErrExecAbort
+		}
+		if c.FirstKey == 0 {
+			if c.Flags&(FlagWrite|FlagReadonly) != 0 {
+				clear(tx.held)
+				for i := range tx.held {
+					tx.held[i] = true
+				}
+				break
+			}
+			continue
+		}
+		for _, k := range c.keys(args) {
+			i, _ := db.shardIndex(k)
+			tx.held[i] = true
+		}
+	}
+	now := db.nowMs()
+	for i := range watches {
+		w := &watches[i]
+		if w.ks == db.keyspace {
+			tx.held[w.k.idx] = true
+			continue
+		}
+		w.k.sh.Lock()
+		changed := w.changedLocked(now)
+		w.k.sh.Unlock()
+		if changed {
+			return nil, ErrWatchedKeyChanged
+		}
+	}
+	ls := db.lockHeld(tx.held)
+	defer ls.unlock()
+	for i := range watches {
+		if w := &watches[i]; w.ks == db.keyspace && w.changedLocked(now) {
+			return nil, ErrWatchedKeyChanged
+		}
+	}
+	view := db.view(tx)
+	replies := make([]Reply, 0, len(cmds))
+	for _, args := range cmds {
+		replies = append(replies, view.execOne(ctx, args))
+	}
+	return replies, nil
+}
+
+// execOne runs one command of an Exec on a view.
+func (db *DB) execOne(ctx context.Context, args [][]byte) (r Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, ok := p.(txMisuse)
+			if !ok {
+				panic(p)
+			}
+			r = errReply(m.err) // a key the table did not declare: a bug, reported, not a deadlock
+		}
+	}()
+	return db.Do(ctx, args...)
+}
+
+func firstArg(args [][]byte) []byte {
+	if len(args) == 0 {
+		return nil
+	}
+	return args[0]
+}
+
+// ValidateCommand reports the error Redis gives a command while it is
+// queued in a MULTI (unknown command, wrong number of arguments), or ok.
+func ValidateCommand(args [][]byte) (Reply, bool) {
+	if len(args) == 0 {
+		return ErrorReply("ERR empty command"), false
+	}
+	c := LookupCommand(args[0])
+	if c == nil {
+		return unknownCommand(args), false
+	}
+	if !c.arityOK(len(args)) {
+		return ErrorReply("ERR wrong number of arguments for '" + c.Name + "' command"), false
+	}
+	return Reply{}, true
+}
