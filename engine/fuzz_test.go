@@ -19,13 +19,18 @@ func FuzzDo(f *testing.F) {
 		"RPUSH l a b c\x00LMOVE l l LEFT RIGHT\x00LPOS l b RANK -1 COUNT 0\x00LMPOP 2 l k LEFT COUNT 9",
 		"SADD s a b\x00SINTERSTORE d s k\x00SPOP s 3\x00SINTERCARD 2 s d LIMIT 1",
 		"ZADD z 1 a 2 b\x00ZRANGE z (1 +inf BYSCORE REV LIMIT 0 -1\x00ZUNIONSTORE d 2 z s WEIGHTS 2 inf",
+		"RPUSH l a\x00BLMOVE l d LEFT RIGHT 0\x00BLPOP l d 0.5\x00BZMPOP 1e9 2 z l MAX COUNT 2",
+		"BRPOPLPUSH x y -1\x00BZPOPMIN z nan\x00BLMPOP 0 1 l UP",
 	} {
 		f.Add([]byte(seed))
 	}
 	db, err := Open(Options{Shards: 4, ExpireInterval: -1})
 	require.NoError(f, err)
 	f.Cleanup(func() { db.Close() })
-	ctx := context.Background()
+	// A cancelled context: a blocking command with nothing to pop replies
+	// at once, as if its timeout had passed.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	f.Fuzz(func(t *testing.T, line []byte) {
 		// Space-separated words; NUL separates commands.
 		for _, c := range bytes.Split(line, []byte{0}) {

@@ -26,6 +26,9 @@ type txState struct {
 	declared map[string]string // each key to itself: the caller's copy of the string
 	undo     []undoEntry
 	saved    map[string]struct{}
+	// after holds what Update runs once it has committed and unlocked
+	// (keyspace notifications of its writes); a failed Update drops it.
+	after []func()
 }
 
 // undoEntry is a key as it was before a transaction first touched it.
@@ -143,7 +146,14 @@ func (db *DB) Update(ctx context.Context, keys []string, fn func(tx *DB) error) 
 		tx.declared[k] = k
 	}
 	ls := db.lockHeld(tx.held)
-	defer ls.unlock()
+	defer func() {
+		ls.unlock()
+		if err == nil {
+			for _, f := range tx.after {
+				f()
+			}
+		}
+	}()
 	defer func() {
 		if err == nil {
 			return
