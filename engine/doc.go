@@ -11,6 +11,10 @@
 //     with Redis's semantics and error texts (see errors.go).
 //   - Atomic multi-key operations: shards are locked in ascending index
 //     order, so two operations never deadlock.
+//   - Transactions (tx.go): Update, a Go closure over declared keys that
+//     commits all or nothing, and Watch/Exec, Redis's WATCH and MULTI/EXEC.
+//   - Blocking pops (blocking.go): BLPOP, BLMOVE, BZPOPMIN and the rest,
+//     served in arrival order, cancelled by a context.
 //   - Background expiry (expire.go) and statistics (stats.go).
 //
 // # What it leaves to others
@@ -25,6 +29,43 @@
 // Values passed in are copied. Byte slices returned by reads are shared with
 // the store and must not be modified; they never change afterwards, even if
 // the key is written again, so they may be kept.
+//
+// # Locking
+//
+// Each shard has one mutex. Every method locks through a few helpers in
+// db.go (lockKey, lockKeys, lockShard) and then runs a core whose name ends
+// in Locked. A transaction locks all its shards first, in ascending order,
+// and hands its work a view of the DB (a DB whose tx field is set) whose
+// helpers lock nothing and only check that each key is one the
+// transaction declared: the same code serves single commands and
+// transactions, and touching an undeclared key is an error
+// (ErrUndeclaredKey), never a deadlock.
+//
+// # Transactions
+//
+// Update(ctx, keys, fn) locks the shards of keys, runs fn on the view and
+// keeps its writes only if fn returns nil: before fn first touches a key
+// its value is saved (an aggregate is copied), and a failed fn gets every
+// touched key put back. Exec runs queued commands as Redis's EXEC does:
+// errors while queueing abort it (ErrExecAbort), errors while running are
+// per-command replies, and nothing is rolled back. Watch records, per key,
+// a write counter of its shard (shard/version.go) and its expiry; Exec
+// refuses to run (ErrWatchedKeyChanged) if a counter moved or the key's
+// expiry passed. Every write bumps its key's counter, so no change is
+// missed; a write to another key that shares the counter (1 in 256 of a
+// shard's keys) or a write command that changed nothing but still touched
+// the entry fails a WATCH that Redis would let through.
+//
+// # Blocking pops
+//
+// A blocking call that finds its keys empty registers a waiter on each key
+// while holding their locks, so no write can slip between the check and
+// the registration. When a list or sorted set is stored under a key with
+// waiters, the shard tells the engine (shard.OnStoreObject); the writer,
+// as it unlocks, serves the waiters in the order they blocked, popping
+// for each under the key's lock. A waiter is claimed atomically before its
+// element is popped, so a cancelled context, a timeout or Close either
+// returns the element or leaves it in the list.
 //
 // # Time
 //
