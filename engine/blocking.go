@@ -120,7 +120,7 @@ func (db *DB) serveQueue(q *waitQueue) []*waitQueue {
 	ls := lockSet{db: db, idx: []int{q.idx}}
 	ls.lock()
 	q.readied = false
-	k := dbKey{q.key, db.shards[q.idx], shard.Hash(q.key), q.idx}
+	k := dbKey{q.key, db.shards[q.idx], shard.Hash(q.key)}
 	for {
 		r := k.find()
 		if r == 0 {
@@ -136,8 +136,8 @@ func (db *DB) serveQueue(q *waitQueue) []*waitQueue {
 			}
 			if w.op.kind == blockMove {
 				d := w.op.dst
-				if !slices.Contains(ls.idx, d.idx) {
-					relock = d.idx
+				if !slices.Contains(ls.idx, d.sh.Index) {
+					relock = d.sh.Index
 					break
 				}
 				if dr := d.find(); dr != 0 && d.sh.TypeLocked(dr) != TypeList {
@@ -222,14 +222,18 @@ func (db *DB) tryPopLocked(keys []dbKey, op *blockOp) (blockResult, bool, error)
 }
 
 // block pops for op from the first of keys that has something, or waits
-// for one to have something. It returns ctx's error (context.Cause) if ctx
-// ends first, ErrClosed if the DB is closed, and ErrWouldBlock on a
+// for one to have something. It returns ctx's error (context.Cause),
+// having popped nothing, if ctx ends first (or had ended when it was
+// called), ErrClosed if the DB is closed, and ErrWouldBlock on a
 // transaction's view.
 func (db *DB) block(ctx context.Context, names []string, op blockOp) (blockResult, error) {
 	for _, n := range names {
 		if err := checkKey(n); err != nil {
 			return blockResult{}, err
 		}
+	}
+	if ctx.Err() != nil && db.tx == nil { // ended already: take nothing
+		return blockResult{}, context.Cause(ctx)
 	}
 	keys := db.dbKeys(names)
 	lockNames := names
@@ -245,19 +249,15 @@ func (db *DB) block(ctx context.Context, names []string, op blockOp) (blockResul
 		}
 		return res, err
 	}
-	if err := ctx.Err(); err != nil {
-		ls.unlock()
-		return res, context.Cause(ctx)
-	}
 	w := &waiter{done: make(chan struct{}), op: op}
 	for _, k := range keys {
-		p := &db.parts[k.idx]
+		p := &db.parts[k.sh.Index]
 		q := p.blocked[k.name]
 		if q == nil {
 			if p.blocked == nil {
 				p.blocked = make(map[string]*waitQueue)
 			}
-			q = &waitQueue{key: strings.Clone(k.name), idx: k.idx}
+			q = &waitQueue{key: strings.Clone(k.name), idx: k.sh.Index}
 			p.blocked[q.key] = q
 		}
 		if !slices.Contains(w.queues, q) { // BLPOP k k waits once on k
@@ -265,6 +265,10 @@ func (db *DB) block(ctx context.Context, names []string, op blockOp) (blockResul
 			w.queues = append(w.queues, q)
 		}
 	}
+	// Counted before unlocking, uncounted after unregistering: a writer
+	// that made one of these keys ready holds its lock, so it sees the
+	// count and serves the queue as it unlocks.
+	db.waiters.Add(1)
 	ls.unlock()
 
 	select {
@@ -279,6 +283,7 @@ func (db *DB) block(ctx context.Context, names []string, op blockOp) (blockResul
 		err = nil
 	}
 	db.unregister(w)
+	db.waiters.Add(-1)
 	if err != nil {
 		return blockResult{}, err
 	}
@@ -301,7 +306,8 @@ func (db *DB) unregister(w *waiter) {
 
 // BLPop pops the first element of the first non-empty list among keys,
 // waiting until one has an element or ctx ends (then it returns
-// context.Cause(ctx)). Clients blocked on the same key are served in the
+// context.Cause(ctx) and has popped nothing; a ctx that has ended already
+// pops nothing either). Clients blocked on the same key are served in the
 // order they blocked.
 func (db *DB) BLPop(ctx context.Context, keys ...string) (key string, value []byte, err error) {
 	return db.blpop(ctx, keys, Left)

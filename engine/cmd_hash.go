@@ -34,7 +34,7 @@ func cmdHSet(name string) func(*DB, [][]byte) Reply {
 		if err := checkKey(str(args[1])); err != nil {
 			return errReply(err)
 		}
-		n, err := hsetLocked(db.key(str(args[1])), args[2:])
+		n, err := db.hsetLocked(db.key(str(args[1])), args[2:])
 		switch {
 		case err != nil:
 			return errReply(err)
@@ -49,7 +49,7 @@ func cmdHSetNX(db *DB, args [][]byte) Reply {
 	if err := checkKey(str(args[1])); err != nil {
 		return errReply(err)
 	}
-	ok, err := hsetnxLocked(db.key(str(args[1])), args[2], args[3])
+	ok, err := db.hsetnxLocked(db.key(str(args[1])), args[2], args[3])
 	if err != nil {
 		return errReply(err)
 	}
@@ -73,7 +73,7 @@ func cmdHMGet(db *DB, args [][]byte) Reply {
 }
 
 func cmdHDel(db *DB, args [][]byte) Reply {
-	n, err := hdelLocked(db.key(str(args[1])), args[2:])
+	n, err := db.hdelLocked(db.key(str(args[1])), args[2:])
 	if err != nil {
 		return errReply(err)
 	}
@@ -127,7 +127,7 @@ func cmdHIncrBy(db *DB, args [][]byte) Reply {
 	if err := checkKey(str(args[1])); err != nil {
 		return errReply(err)
 	}
-	n, err := hincrbyLocked(db.key(str(args[1])), args[2], delta)
+	n, err := db.hincrbyLocked(db.key(str(args[1])), args[2], delta)
 	if err != nil {
 		return errReply(err)
 	}
@@ -143,7 +143,7 @@ func cmdHIncrByFloat(db *DB, args [][]byte) Reply {
 	if err := checkKey(str(args[1])); err != nil {
 		return errReply(err)
 	}
-	out, err := hincrbyfloatLocked(db.key(str(args[1])), args[2], d)
+	out, err := db.hincrbyfloatLocked(db.key(str(args[1])), args[2], d)
 	if err != nil {
 		return errReply(err)
 	}

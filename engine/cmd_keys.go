@@ -107,7 +107,7 @@ func cmdExpire(unitMs int64, absolute bool, name string) func(*DB, [][]byte) Rep
 }
 
 func cmdPersist(db *DB, args [][]byte) Reply {
-	return boolReply(persistLocked(db.key(str(args[1]))))
+	return boolReply(db.persistLocked(db.key(str(args[1]))))
 }
 
 // ttlKind selects one of TTL, PTTL, EXPIRETIME and PEXPIRETIME.

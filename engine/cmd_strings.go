@@ -161,7 +161,7 @@ func cmdGetEx(db *DB, args [][]byte) Reply {
 			return errReply(err)
 		}
 	}
-	db.applyTTLLocked(k.sh, k.find(), k.h, op.ttl, op.at)
+	db.getExTTLLocked(k, op.ttl, op.at)
 	return bulkReply(v)
 }
 

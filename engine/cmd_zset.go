@@ -455,7 +455,7 @@ func cmdZSetOp(c zsetOpCmd) func(*DB, [][]byte) Reply {
 		case c.card:
 			return intReply(int64(z.Len()))
 		case c.store:
-			return intReply(int64(storeObjectLocked(db.key(str(args[1])), TypeZSet, storedSet(z))))
+			return intReply(int64(db.zsetStoreLocked(c.op, db.key(str(args[1])), z)))
 		}
 		out := make([]ZMember, 0, z.Len())
 		for m, s := range z.All() {

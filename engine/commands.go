@@ -32,7 +32,7 @@ func cmd(name string, arity int, flags CommandFlags, k keySpec, run func(*DB, []
 // The families of commands, each listed beside its handlers.
 func init() {
 	commandList = slices.Concat(stringCommands, keyCommands, utilityCommands,
-		hashCommands, listCommands, setCommands, zsetCommands, blockingCommands)
+		hashCommands, listCommands, setCommands, zsetCommands, blockingCommands, pubsubCommands)
 	slices.SortFunc(commandList, func(a, b *Command) int { return strings.Compare(a.Name, b.Name) })
 	commandTable = make(map[string]*Command, len(commandList))
 	for _, c := range commandList {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/jackdawdb/jackdaw/shard"
 )
@@ -12,18 +14,23 @@ import (
 // DB is an in-memory keyspace with Redis's data model. All methods are safe
 // for concurrent use.
 type DB struct {
-	*keyspace
-	// tx is set only in the view of a DB that Update and Exec hand their
-	// work: the shards it may touch are locked already (see tx.go).
-	tx *txState
-}
-
-// keyspace is the state a DB shares with its transaction views.
-type keyspace struct {
 	opts   Options
 	shards []*shard.Shard
 	parts  []part // per-shard engine state, guarded by the shard's lock
 	shift  uint   // a key goes to shards[routingHash >> shift]
+	*core
+
+	// tx is set only in the view of a DB that Update and Exec hand their
+	// work: the shards it may touch are locked already (see tx.go). A view
+	// is a copy of the DB's fields (the hot ones stay one load away) that
+	// shares its core.
+	tx *txState
+}
+
+// core is the state a DB shares with its transaction views.
+type core struct {
+	ntf     notifier     // keyspace notifications (notify.go)
+	waiters atomic.Int64 // clients blocked on any key (blocking.go)
 
 	closeOnce sync.Once
 	stop      chan struct{}
@@ -44,16 +51,20 @@ func Open(opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{keyspace: &keyspace{
+	db := &DB{
 		opts:   opts,
 		shards: make([]*shard.Shard, opts.Shards),
 		parts:  make([]part, opts.Shards),
 		shift:  uint(64 - bits.TrailingZeros(uint(opts.Shards))),
-		stop:   make(chan struct{}),
-	}}
+		core:   &core{stop: make(chan struct{})},
+	}
+	f, _ := parseNotifyFlags(opts.NotifyKeyspaceEvents) // checked by withDefaults
+	db.ntf.init(opts.PubSub, opts.Index, f)
 	for i := range db.shards {
 		db.shards[i] = shard.New(db.nowMs)
+		db.shards[i].Index = i
 		db.shards[i].OnStoreObject = db.parts[i].storedObject
+		db.shards[i].OnDelete = db.onShardDelete // expiry notifications
 	}
 	if opts.ExpireInterval > 0 {
 		db.wg.Add(1)
@@ -78,7 +89,24 @@ func (db *DB) Close() error {
 }
 
 // nowMs is the current time in unix milliseconds, by Options.Clock.
-func (db *DB) nowMs() int64 { return db.opts.Clock().UnixMilli() }
+//
+// In a transaction's view it is the instant the transaction began.
+func (db *DB) nowMs() int64 {
+	if db.tx != nil {
+		return db.tx.now
+	}
+	return db.opts.Clock().UnixMilli()
+}
+
+// Now is the DB's time (Options.Clock). In a transaction's view it is the
+// instant the transaction began, which all of the transaction's expiry
+// decisions and relative TTLs use, as Redis freezes time for a script.
+func (db *DB) Now() time.Time {
+	if db.tx != nil {
+		return time.UnixMilli(db.tx.now)
+	}
+	return db.opts.Clock()
+}
 
 // hashTag returns the part of key that decides its shard: the content of
 // the first {...} with at least one byte inside, else the whole key (Redis
@@ -119,12 +147,11 @@ type dbKey struct {
 	name string
 	sh   *shard.Shard
 	h    uint64
-	idx  int // sh is db.shards[idx]
 }
 
 func (db *DB) key(name string) dbKey {
 	i, h := db.shardIndex(name)
-	return dbKey{name, db.shards[i], h, i}
+	return dbKey{name, db.shards[i], h}
 }
 
 // find returns k's entry, or 0, deleting it if it has expired.
@@ -149,21 +176,29 @@ func (k dbKey) findString() (shard.Ref, error) {
 // declared, and so that unlocking serves the clients blocked on keys that a
 // write made ready (blocking.go).
 
-// lockKey locks k's shard.
+// lockKey locks k's shard. The common path is small enough to be inlined:
+// it is on every command's way.
 func (db *DB) lockKey(k dbKey) {
-	if db.tx != nil {
-		db.tx.use(db, k)
+	if db.tx == nil {
+		k.sh.Lock()
 		return
 	}
-	k.sh.Lock()
+	db.useKey(k)
 }
+
+// useKey is lockKey in a transaction view.
+//
+//go:noinline
+func (db *DB) useKey(k dbKey) { db.tx.use(db, k) }
 
 // unlockKey unlocks k's shard, then serves clients blocked on keys the
 // caller made ready.
 func (db *DB) unlockKey(k dbKey) {
-	if db.tx == nil {
-		db.unlockShard(k.idx)
+	if db.tx == nil && db.waiters.Load() == 0 { // nobody blocked: nothing can be ready
+		k.sh.Unlock()
+		return
 	}
+	db.unlockShard(k.sh.Index)
 }
 
 // lockShard and unlockShard lock shard i, for operations that visit every
@@ -229,6 +264,10 @@ func (ls *lockSet) lock() {
 func (ls lockSet) unlock() {
 	db := ls.db
 	if db.tx != nil {
+		return
+	}
+	if db.waiters.Load() == 0 {
+		ls.unlockRaw()
 		return
 	}
 	var ready []*waitQueue

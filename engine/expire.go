@@ -73,9 +73,11 @@ func (db *DB) expireAtLocked(k dbKey, at int64, cond ExpireCond) bool {
 	}
 	if at <= db.nowMs() {
 		k.sh.DeleteLocked(r, k.h)
+		db.notify(notifyGeneric, "del", k.name) // Redis's EXPIRE in the past
 		return true
 	}
 	k.sh.SetExpireAtLocked(r, at)
+	db.notify(notifyGeneric, "expire", k.name)
 	return true
 }
 
@@ -84,16 +86,17 @@ func (db *DB) Persist(key string) bool {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return persistLocked(k)
+	return db.persistLocked(k)
 }
 
 // persistLocked is PERSIST. REQUIRES: k.sh is locked.
-func persistLocked(k dbKey) bool {
+func (db *DB) persistLocked(k dbKey) bool {
 	r := k.find()
 	if r == 0 || k.sh.ExpireAtLocked(r) == 0 {
 		return false
 	}
 	k.sh.SetExpireAtLocked(r, 0)
+	db.notify(notifyGeneric, "persist", k.name)
 	return true
 }
 

@@ -5,7 +5,7 @@ func BlockedForTest(db *DB, key string) int {
 	k := db.key(key)
 	k.sh.Lock()
 	defer k.sh.Unlock()
-	if q := db.parts[k.idx].blocked[key]; q != nil {
+	if q := db.parts[k.sh.Index].blocked[key]; q != nil {
 		n := 0
 		for _, w := range q.waiters {
 			if w.state.Load() == waiting {

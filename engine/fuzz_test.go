@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -27,11 +28,10 @@ func FuzzDo(f *testing.F) {
 	db, err := Open(Options{Shards: 4, ExpireInterval: -1})
 	require.NoError(f, err)
 	f.Cleanup(func() { db.Close() })
-	// A cancelled context: a blocking command with nothing to pop replies
-	// at once, as if its timeout had passed.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	f.Fuzz(func(t *testing.T, line []byte) {
+		// A blocking command with nothing to pop waits at most this long.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+		defer cancel()
 		// Space-separated words; NUL separates commands.
 		for _, c := range bytes.Split(line, []byte{0}) {
 			args := bytes.Fields(c)

@@ -133,13 +133,13 @@ func (db *DB) HSet(key string, pairs ...FieldValue) (int, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return hsetLocked(k, fv)
+	return db.hsetLocked(k, fv)
 }
 
 // hsetLocked is HSET; fv holds fields and values alternately, at least one
 // pair. REQUIRES: k.sh is locked, the key is valid.
-func hsetLocked(k dbKey, fv [][]byte) (int, error) {
-	r, h, err := writeObjectLocked(k, TypeHash, newHash)
+func (db *DB) hsetLocked(k dbKey, fv [][]byte) (int, error) {
+	r, h, err := writeNotifyLocked(db, k, TypeHash, newHash)
 	if err != nil {
 		return 0, err
 	}
@@ -149,7 +149,7 @@ func hsetLocked(k dbKey, fv [][]byte) (int, error) {
 			n++
 		}
 	}
-	commitObjectLocked(k, r, h)
+	db.commitNotifyLocked(k, r, h, notifyHash, "hset")
 	return n, nil
 }
 
@@ -162,18 +162,19 @@ func (db *DB) HSetNX(key, field string, value []byte) (bool, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return hsetnxLocked(k, hashBytes(field), value)
+	return db.hsetnxLocked(k, hashBytes(field), value)
 }
 
 // hsetnxLocked is HSETNX. REQUIRES: k.sh is locked, the key is valid.
-func hsetnxLocked(k dbKey, field, value []byte) (bool, error) {
-	r, h, err := writeObjectLocked(k, TypeHash, newHash)
+func (db *DB) hsetnxLocked(k dbKey, field, value []byte) (bool, error) {
+	r, h, err := writeNotifyLocked(db, k, TypeHash, newHash)
 	if err != nil {
 		return false, err
 	}
 	set := !h.Exists(field)
 	if set {
 		h.Set(field, value)
+		db.notify(notifyHash, "hset", k.name)
 	}
 	commitObjectLocked(k, r, h)
 	return set, nil
@@ -242,11 +243,11 @@ func (db *DB) HDel(key string, fields ...string) (int, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return hdelLocked(k, fs)
+	return db.hdelLocked(k, fs)
 }
 
 // hdelLocked is HDEL. REQUIRES: k.sh is locked.
-func hdelLocked(k dbKey, fields [][]byte) (int, error) {
+func (db *DB) hdelLocked(k dbKey, fields [][]byte) (int, error) {
 	r, h, err := findObjectLocked[*structures.Hash](k, TypeHash)
 	if r == 0 || err != nil {
 		return 0, err
@@ -258,7 +259,7 @@ func hdelLocked(k dbKey, fields [][]byte) (int, error) {
 		}
 	}
 	if n > 0 {
-		commitObjectLocked(k, r, h)
+		db.commitNotifyLocked(k, r, h, notifyHash, "hdel")
 	}
 	return n, nil
 }
@@ -399,12 +400,12 @@ func (db *DB) HIncrBy(key, field string, delta int64) (int64, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return hincrbyLocked(k, hashBytes(field), delta)
+	return db.hincrbyLocked(k, hashBytes(field), delta)
 }
 
 // hincrbyLocked is HINCRBY. REQUIRES: k.sh is locked, the key is valid.
-func hincrbyLocked(k dbKey, field []byte, delta int64) (int64, error) {
-	r, h, err := writeObjectLocked(k, TypeHash, newHash)
+func (db *DB) hincrbyLocked(k dbKey, field []byte, delta int64) (int64, error) {
+	r, h, err := writeNotifyLocked(db, k, TypeHash, newHash)
 	if err != nil {
 		return 0, err
 	}
@@ -422,6 +423,7 @@ func hincrbyLocked(k dbKey, field []byte, delta int64) (int64, error) {
 	cur += delta
 	var buf [20]byte
 	h.Set(field, numconv.AppendInt(buf[:0], cur))
+	db.notify(notifyHash, "hincrby", k.name)
 	return cur, nil
 }
 
@@ -443,7 +445,7 @@ func (db *DB) HIncrByFloat(key, field string, delta float64) ([]byte, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return hincrbyfloatLocked(k, hashBytes(field), d)
+	return db.hincrbyfloatLocked(k, hashBytes(field), d)
 }
 
 // hincrbyfloatDelta checks a parsed HINCRBYFLOAT increment as Redis does,
@@ -461,8 +463,8 @@ func hincrbyfloatDelta(d numconv.LongDouble, ok bool) error {
 // hincrbyfloatLocked is HINCRBYFLOAT; delta is finite. The result is a new
 // slice, not shared with the hash. REQUIRES: k.sh is locked, the key is
 // valid.
-func hincrbyfloatLocked(k dbKey, field []byte, delta numconv.LongDouble) ([]byte, error) {
-	r, h, err := writeObjectLocked(k, TypeHash, newHash)
+func (db *DB) hincrbyfloatLocked(k dbKey, field []byte, delta numconv.LongDouble) ([]byte, error) {
+	r, h, err := writeNotifyLocked(db, k, TypeHash, newHash)
 	if err != nil {
 		return nil, err
 	}
@@ -479,6 +481,7 @@ func hincrbyfloatLocked(k dbKey, field []byte, delta numconv.LongDouble) ([]byte
 	}
 	out := numconv.AppendLongDoubleHuman(nil, sum)
 	h.Set(field, out)
+	db.notify(notifyHash, "hincrbyfloat", k.name)
 	return out, nil
 }
 

@@ -51,6 +51,8 @@ func (db *DB) incrByFloatLocked(k dbKey, delta numconv.LongDouble, deltaOK bool)
 	}
 	out := numconv.AppendLongDoubleHuman(nil, sum)
 	k.sh.SetBytesLocked(k.name, k.h, r, out)
+	db.notifyNewIf(r, k)
+	db.notify(notifyString, "incrbyfloat", k.name)
 	return out, nil
 }
 

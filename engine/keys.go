@@ -31,6 +31,7 @@ func (db *DB) delLocked(keys []string) int {
 		k := db.key(name)
 		if r := k.find(); r != 0 {
 			k.sh.DeleteLocked(r, k.h)
+			db.notify(notifyGeneric, "del", k.name)
 			n++
 		}
 	}
@@ -107,7 +108,15 @@ func (db *DB) renameLocked(src, dst string, nx bool) (bool, error) {
 	if src == dst {
 		return !nx, nil
 	}
-	return moveEntryLocked(s, db.key(dst), !nx), nil
+	d := db.key(dst)
+	if !moveEntryLocked(s, d, !nx) {
+		return false, nil
+	}
+	// Redis adds dst anew (deleting a value it had first), then fires:
+	db.notify(notifyNew, "new", dst)
+	db.notify(notifyGeneric, "rename_from", src)
+	db.notify(notifyGeneric, "rename_to", dst)
+	return true, nil
 }
 
 // moveEntryLocked moves s's value and TTL to d (an aggregate moves, it is
@@ -147,7 +156,12 @@ func (db *DB) copyLocked(src, dst string, replace bool) (bool, error) {
 	if src == dst {
 		return false, ErrSameObject
 	}
-	return copyEntryLocked(db.key(src), db.key(dst), replace), nil
+	if !copyEntryLocked(db.key(src), db.key(dst), replace) {
+		return false, nil
+	}
+	db.notify(notifyNew, "new", dst) // Redis adds dst anew, as RENAME does
+	db.notify(notifyGeneric, "copy_to", dst)
+	return true, nil
 }
 
 // copyEntryLocked copies s's value (deeply) and TTL to d, replacing d only

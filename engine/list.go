@@ -124,7 +124,7 @@ func (db *DB) pushLocked(k dbKey, end End, onlyIfExists bool, values [][]byte) (
 		return l.Len(), nil
 	}
 	if r == 0 {
-		if r, l, err = writeObjectLocked(k, TypeList, newListObject); err != nil {
+		if r, l, err = writeNotifyLocked(db, k, TypeList, newListObject); err != nil {
 			return 0, err
 		}
 	}
@@ -134,7 +134,7 @@ func (db *DB) pushLocked(k dbKey, end End, onlyIfExists bool, values [][]byte) (
 	} else {
 		n = l.PushRight(values...)
 	}
-	commitObjectLocked(k, r, l)
+	db.commitNotifyLocked(k, r, l, notifyList, pushEvent(end))
 	return n, nil
 }
 
@@ -174,22 +174,38 @@ func (db *DB) popLocked(k dbKey, end End, count int) (vs [][]byte, exists bool, 
 	if count == 0 {
 		return [][]byte{}, true, nil
 	}
-	return popListLocked(k, r, l, end, count), true, nil
+	return db.popListLocked(k, r, l, end, count), true, nil
 }
 
 // popListLocked pops up to count (> 0) elements from l, k's list at r, and
 // deletes k if that empties it.
 //
 // REQUIRES: k.sh is locked.
-func popListLocked(k dbKey, r shard.Ref, l *structures.List, end End, count int) [][]byte {
+func (db *DB) popListLocked(k dbKey, r shard.Ref, l *structures.List, end End, count int) [][]byte {
 	var vs [][]byte
 	if end == Left {
 		vs = l.PopLeft(count)
 	} else {
 		vs = l.PopRight(count)
 	}
-	commitObjectLocked(k, r, l)
+	db.commitNotifyLocked(k, r, l, notifyList, popEvent(end))
 	return vs
+}
+
+// pushEvent and popEvent are the notification events of a push and a pop
+// at end.
+func pushEvent(end End) string {
+	if end == Left {
+		return "lpush"
+	}
+	return "rpush"
+}
+
+func popEvent(end End) string {
+	if end == Left {
+		return "lpop"
+	}
+	return "rpop"
 }
 
 // LLen is the length of the list at key (0 if it does not exist).
@@ -254,6 +270,7 @@ func (db *DB) lsetLocked(k dbKey, index int, value []byte) error {
 		return ErrIndexOutOfRange
 	}
 	commitObjectLocked(k, r, l)
+	db.notify(notifyList, "lset", k.name)
 	return nil
 }
 
@@ -296,6 +313,7 @@ func (db *DB) linsertLocked(k dbKey, before bool, pivot, value []byte) (int, err
 	n := l.Insert(before, pivot, value)
 	if n > 0 {
 		commitObjectLocked(k, r, l)
+		db.notify(notifyList, "linsert", k.name)
 	}
 	return n, nil
 }
@@ -321,7 +339,7 @@ func (db *DB) lremLocked(k dbKey, count int, value []byte) (int, error) {
 	}
 	n := l.Remove(count, value)
 	if n > 0 {
-		commitObjectLocked(k, r, l)
+		db.commitNotifyLocked(k, r, l, notifyList, "lrem")
 	}
 	return n, nil
 }
@@ -343,7 +361,12 @@ func (db *DB) ltrimLocked(k dbKey, start, stop int) error {
 	}
 	n := l.Len()
 	l.Trim(start, stop)
+	// Redis fires "ltrim" even when nothing was trimmed.
+	db.notify(notifyList, "ltrim", k.name)
 	if l.Len() != n {
+		if l.Len() == 0 {
+			db.notify(notifyGeneric, "del", k.name)
+		}
 		commitObjectLocked(k, r, l)
 	}
 	return nil
@@ -428,7 +451,7 @@ func (db *DB) lmoveLocked(s, d dbKey, from, to End) ([]byte, bool, error) {
 	}
 	dr, dl := sr, sl
 	if !same {
-		if dr, dl, err = writeObjectLocked(d, TypeList, newListObject); err != nil {
+		if dr, dl, err = writeNotifyLocked(db, d, TypeList, newListObject); err != nil {
 			return nil, false, err // cannot happen: d was checked above
 		}
 	}
@@ -438,8 +461,12 @@ func (db *DB) lmoveLocked(s, d dbKey, from, to End) ([]byte, bool, error) {
 		dl.PushRight(v)
 	}
 	commitObjectLocked(d, dr, dl)
+	// Redis's order: the push on dst, then the pop on src (and its "del").
+	db.notify(notifyList, pushEvent(to), d.name)
 	if !same {
-		commitObjectLocked(s, sr, sl) // deletes s if it is now empty
+		db.commitNotifyLocked(s, sr, sl, notifyList, popEvent(from)) // deletes s if it is now empty
+	} else {
+		db.notify(notifyList, popEvent(from), s.name)
 	}
 	return v, true, nil
 }
@@ -473,7 +500,7 @@ func (db *DB) lmpopLocked(keys []string, from End, count int) (string, [][]byte,
 		if r == 0 || l.Len() == 0 {
 			continue
 		}
-		return name, popListLocked(k, r, l, from, count), nil
+		return name, db.popListLocked(k, r, l, from, count), nil
 	}
 	return "", nil, nil
 }

@@ -23,7 +23,13 @@ func Move(src, dst *DB, key string) (bool, error) {
 	s, d := src.key(key), dst.key(key)
 	unlock := lockAcrossDBs(src, dst, s, d)
 	defer unlock()
-	return moveEntryLocked(s, d, false), nil
+	if !moveEntryLocked(s, d, false) {
+		return false, nil
+	}
+	dst.notify(notifyNew, "new", key)
+	src.notify(notifyGeneric, "move_from", key)
+	dst.notify(notifyGeneric, "move_to", key)
+	return true, nil
 }
 
 // lockAcrossDBs locks s's shard (in src) and d's shard (in dst) in the
@@ -31,7 +37,7 @@ func Move(src, dst *DB, key string) (bool, error) {
 func lockAcrossDBs(src, dst *DB, s, d dbKey) func() {
 	first, second := src, dst
 	fk, sk := s, d
-	if uintptr(unsafe.Pointer(dst.keyspace)) < uintptr(unsafe.Pointer(src.keyspace)) {
+	if uintptr(unsafe.Pointer(dst.core)) < uintptr(unsafe.Pointer(src.core)) {
 		first, second, fk, sk = second, first, sk, fk
 	}
 	first.lockKey(fk)
@@ -91,5 +97,10 @@ func CopyTo(src, dst *DB, from, to string, replace bool) (bool, error) {
 	s, d := src.key(from), dst.key(to)
 	unlock := lockAcrossDBs(src, dst, s, d)
 	defer unlock()
-	return copyEntryLocked(s, d, replace), nil
+	if !copyEntryLocked(s, d, replace) {
+		return false, nil
+	}
+	dst.notify(notifyNew, "new", to)
+	dst.notify(notifyGeneric, "copy_to", to)
+	return true, nil
 }

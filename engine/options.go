@@ -29,6 +29,21 @@ type Options struct {
 	// Default 100ms (Redis's hz 10). A negative value disables the cycle
 	// (expired keys are then removed only when touched).
 	ExpireInterval time.Duration
+
+	// PubSub is the pub/sub hub the DB publishes keyspace notifications
+	// on and that DB.PubSub returns. DBs may share one, as a Redis
+	// server's logical databases share pub/sub. Default: a new hub.
+	PubSub *PubSub
+
+	// Index is the DB's number in keyspace notification channels: the N
+	// in __keyspace@N__ and __keyevent@N__. It must be >= 0. Default 0.
+	Index int
+
+	// NotifyKeyspaceEvents is Redis's notify-keyspace-events: the classes
+	// of keyspace notifications to publish, in its letters
+	// (K E g $ l s h z x e t m d n A). Default "": off. Unknown letters
+	// make Open fail. DB.SetNotifyKeyspaceEvents changes it later.
+	NotifyKeyspaceEvents string
 }
 
 // MaxShards is the largest number of shards a DB may have.
@@ -53,6 +68,15 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.ExpireInterval == 0 {
 		o.ExpireInterval = 100 * time.Millisecond
+	}
+	if o.PubSub == nil {
+		o.PubSub = NewPubSub()
+	}
+	if o.Index < 0 {
+		return o, fmt.Errorf("jackdaw: Options.Index = %d: must be >= 0", o.Index)
+	}
+	if _, ok := parseNotifyFlags(o.NotifyKeyspaceEvents); !ok {
+		return o, fmt.Errorf("jackdaw: Options.NotifyKeyspaceEvents = %q: Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", o.NotifyKeyspaceEvents)
 	}
 	return o, nil
 }

@@ -45,7 +45,7 @@ func (db *DB) SAdd(key string, members ...[]byte) (int, error) {
 
 // saddLocked is SADD. REQUIRES: k.sh is locked, the key is valid.
 func (db *DB) saddLocked(k dbKey, members [][]byte) (int, error) {
-	r, s, err := writeObjectLocked(k, TypeSet, newSet)
+	r, s, err := writeNotifyLocked(db, k, TypeSet, newSet)
 	if err != nil {
 		return 0, err
 	}
@@ -56,6 +56,9 @@ func (db *DB) saddLocked(k dbKey, members [][]byte) (int, error) {
 		}
 	}
 	commitObjectLocked(k, r, s)
+	if n > 0 {
+		db.notify(notifySet, "sadd", k.name)
+	}
 	return n, nil
 }
 
@@ -81,7 +84,7 @@ func (db *DB) sremLocked(k dbKey, members [][]byte) (int, error) {
 		}
 	}
 	if n > 0 {
-		commitObjectLocked(k, r, s)
+		db.commitNotifyLocked(k, r, s, notifySet, "srem")
 	}
 	return n, nil
 }
@@ -175,7 +178,7 @@ func (db *DB) spopLocked(k dbKey, count int) ([][]byte, error) {
 		return [][]byte{}, err
 	}
 	out := s.Pop(count) // the caller owns these
-	commitObjectLocked(k, r, s)
+	db.commitNotifyLocked(k, r, s, notifySet, "spop")
 	return out, nil
 }
 
@@ -236,12 +239,15 @@ func (db *DB) smoveLocked(s, d dbKey, member []byte) (bool, error) {
 	if !src.Remove(member) {
 		return false, nil
 	}
-	commitObjectLocked(s, sr, src)
+	db.commitNotifyLocked(s, sr, src, notifySet, "srem")
 	if dr == 0 {
-		dr, dstSet, _ = writeObjectLocked(d, TypeSet, newSet)
+		dr, dstSet, _ = writeNotifyLocked(db, d, TypeSet, newSet)
 	}
-	dstSet.Add(member)
+	added := dstSet.Add(member)
 	commitObjectLocked(d, dr, dstSet)
+	if added {
+		db.notify(notifySet, "sadd", d.name)
+	}
 	return true, nil
 }
 
@@ -321,8 +327,11 @@ func (db *DB) setAlgebraStoreLocked(op setAlgebraOp, dst string, keys []string) 
 	if err != nil {
 		return 0, err
 	}
-	return storeObjectLocked(db.key(dst), TypeSet, res), nil
+	return db.storeNotifyLocked(db.key(dst), TypeSet, res, notifySet, setStoreEvents[op]), nil
 }
+
+// setStoreEvents are the notification events of the ...STORE commands.
+var setStoreEvents = [...]string{setOpInter: "sinterstore", setOpUnion: "sunionstore", setOpDiff: "sdiffstore"}
 
 // readSetsLocked looks up the sets at keys, nil for a missing key, counting
 // hits and misses; it stops at the first key of another type, as Redis

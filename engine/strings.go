@@ -141,9 +141,13 @@ func (db *DB) applyTTLLocked(sh *shard.Shard, r shard.Ref, h uint64, act ttlActi
 // be modified.
 func (db *DB) Get(key string) (value []byte, ok bool, err error) {
 	k := db.key(key)
-	db.lockKey(k)
+	if db.tx != nil { // a transaction's view: locked already
+		db.useKey(k)
+		return db.getLocked(k)
+	}
+	k.sh.Lock() // inlined, unlike lockKey: GET is the hottest path
 	value, ok, err = db.getLocked(k)
-	db.unlockKey(k)
+	k.sh.Unlock() // a read makes no key ready: no blocked client to serve
 	return value, ok, err
 }
 
@@ -191,8 +195,19 @@ func (db *DB) setLocked(k dbKey, value []byte, op setOp) (res SetResult, err err
 	if (op.cond == condNX && r != 0) || (op.cond == condXX && r == 0) {
 		return res, nil
 	}
+	old := r
 	r = storeStringLocked(k.sh, k.name, k.h, r, value)
-	db.applyTTLLocked(k.sh, r, k.h, op.ttl, op.at)
+	db.notifyNewIf(old, k)
+	db.notify(notifyString, "set", k.name)
+	live := db.applyTTLLocked(k.sh, r, k.h, op.ttl, op.at)
+	if op.ttl == ttlSet {
+		db.notify(notifyGeneric, "expire", k.name)
+		if !live {
+			// Redis keeps the key until it is touched, then fires
+			// "expired"; jackdaw deletes it at once.
+			db.notify(notifyExpired, "expired", k.name)
+		}
+	}
 	res.Written = true
 	return res, nil
 }
@@ -234,6 +249,7 @@ func (db *DB) getDelLocked(k dbKey) ([]byte, bool, error) {
 	}
 	v := k.sh.BytesLocked(r)
 	k.sh.DeleteLocked(r, k.h)
+	db.notify(notifyGeneric, "del", k.name)
 	return v, true, nil
 }
 
@@ -283,9 +299,35 @@ func (db *DB) GetEx(key string, a GetExArgs) ([]byte, bool, error) {
 func (db *DB) getExLocked(k dbKey, act ttlAction, at int64) ([]byte, bool, error) {
 	v, ok, err := db.getLocked(k)
 	if ok {
-		db.applyTTLLocked(k.sh, k.find(), k.h, act, at)
+		db.getExTTLLocked(k, act, at)
 	}
 	return v, ok, err
+}
+
+// getExTTLLocked applies GETEX's TTL option to k, which exists, with
+// Redis's notifications: "expire", "del" for a time already past (the key
+// is deleted), "persist" if PERSIST removed a TTL.
+// REQUIRES: k.sh is locked.
+func (db *DB) getExTTLLocked(k dbKey, act ttlAction, at int64) {
+	r := k.find()
+	if r == 0 {
+		return
+	}
+	switch act {
+	case ttlSet:
+		if at <= db.nowMs() {
+			k.sh.DeleteLocked(r, k.h)
+			db.notify(notifyGeneric, "del", k.name)
+			return
+		}
+		k.sh.SetExpireAtLocked(r, at)
+		db.notify(notifyGeneric, "expire", k.name)
+	case ttlClear:
+		if k.sh.ExpireAtLocked(r) != 0 {
+			k.sh.SetExpireAtLocked(r, 0)
+			db.notify(notifyGeneric, "persist", k.name)
+		}
+	}
 }
 
 // MGet returns the values of keys, nil for a key that is missing or does
@@ -348,8 +390,11 @@ func (db *DB) msetLocked(kvs []KV, nx bool) bool {
 	}
 	for _, kv := range kvs {
 		k := db.key(kv.Key)
-		r := storeStringLocked(k.sh, k.name, k.h, k.find(), kv.Value)
+		old := k.find()
+		r := storeStringLocked(k.sh, k.name, k.h, old, kv.Value)
 		k.sh.SetExpireAtLocked(r, 0)
+		db.notifyNewIf(old, k)
+		db.notify(notifyString, "set", k.name)
 	}
 	return true
 }
@@ -402,6 +447,8 @@ func (db *DB) incrByLocked(k dbKey, delta int64) (int64, error) {
 	}
 	cur += delta
 	k.sh.SetIntLocked(k.name, k.h, r, cur)
+	db.notifyNewIf(r, k)
+	db.notify(notifyString, "incrby", k.name)
 	return cur, nil
 }
 
@@ -425,12 +472,16 @@ func (db *DB) appendLocked(k dbKey, value []byte) (int, error) {
 	}
 	if r == 0 {
 		storeStringLocked(k.sh, k.name, k.h, 0, value)
+		db.notify(notifyNew, "new", k.name)
+		db.notify(notifyString, "append", k.name)
 		return len(value), nil
 	}
 	if k.sh.StrlenLocked(r)+len(value) > maxStringLen {
 		return 0, ErrStringTooLong
 	}
-	return k.sh.AppendLocked(r, value), nil
+	n := k.sh.AppendLocked(r, value)
+	db.notify(notifyString, "append", k.name)
+	return n, nil
 }
 
 // Strlen is the length of the string at key (0 if it does not exist).
@@ -518,6 +569,9 @@ func (db *DB) setRangeLocked(k dbKey, offset int64, value []byte) (int, error) {
 	}
 	if r == 0 {
 		r = k.sh.SetBytesLocked(k.name, k.h, 0, nil)
+		db.notify(notifyNew, "new", k.name)
 	}
-	return k.sh.SetRangeLocked(r, int(offset), value), nil
+	n := k.sh.SetRangeLocked(r, int(offset), value)
+	db.notify(notifyString, "setrange", k.name)
+	return n, nil
 }

@@ -20,6 +20,7 @@ import (
 // txState is what a view knows about its transaction.
 type txState struct {
 	held []bool // held[i]: shard i is locked by the transaction
+	now  int64  // unix ms: the one instant the transaction runs at
 
 	// For Update: the declared keys, and the old value of each key the
 	// function touched, to put back if it fails. nil for Exec.
@@ -47,7 +48,7 @@ type txMisuse struct{ err error }
 // use checks that the view may touch k and, in Update, saves k's value the
 // first time. REQUIRES: k's shard is held.
 func (tx *txState) use(db *DB, k dbKey) {
-	if !tx.held[k.idx] {
+	if !tx.held[k.sh.Index] {
 		panic(txMisuse{fmt.Errorf("%w: %q", ErrUndeclaredKey, k.name)})
 	}
 	if tx.declared == nil {
@@ -96,8 +97,26 @@ func (tx *txState) rollbackLocked() {
 	}
 }
 
+// freeze makes the held shards decide expiry at tx.now, or (tx.now == 0)
+// by the clock again. REQUIRES: the held shards are locked.
+func (db *DB) freeze(tx *txState, on bool) {
+	ms := int64(0)
+	if on {
+		ms = tx.now
+	}
+	for i, h := range tx.held {
+		if h {
+			db.shards[i].FreezeClockLocked(ms)
+		}
+	}
+}
+
 // view returns a view of db for a transaction holding the shards held.
-func (db *DB) view(tx *txState) *DB { return &DB{keyspace: db.keyspace, tx: tx} }
+func (db *DB) view(tx *txState) *DB {
+	v := *db
+	v.tx = tx
+	return &v
+}
 
 // lockHeld locks the shards marked in held, in ascending order.
 func (db *DB) lockHeld(held []bool) lockSet {
@@ -146,7 +165,10 @@ func (db *DB) Update(ctx context.Context, keys []string, fn func(tx *DB) error) 
 		tx.declared[k] = k
 	}
 	ls := db.lockHeld(tx.held)
+	tx.now = db.opts.Clock().UnixMilli()
+	db.freeze(tx, true)
 	defer func() {
+		db.freeze(tx, false)
 		ls.unlock()
 		if err == nil {
 			for _, f := range tx.after {
@@ -177,7 +199,7 @@ func (db *DB) Update(ctx context.Context, keys []string, fn func(tx *DB) error) 
 
 // Watch is a key as a WATCH saw it: Exec fails if the key changed since.
 type Watch struct {
-	ks  *keyspace
+	c   *core
 	k   dbKey
 	ver uint64
 	exp int64 // the key's expiry at WATCH time, if it had one
@@ -191,7 +213,7 @@ func (db *DB) Watch(keys ...string) []Watch {
 		k := db.key(name)
 		k.name = string([]byte(name)) // keep no alias of caller bytes
 		db.lockKey(k)
-		w := Watch{ks: db.keyspace, k: k}
+		w := Watch{c: db.core, k: k}
 		if r := k.find(); r != 0 { // find first: an expired key is deleted now, not later
 			w.exp = k.sh.ExpireAtLocked(r)
 		}
@@ -246,8 +268,8 @@ func (db *DB) Exec(ctx context.Context, watches []Watch, cmds [][][]byte) ([]Rep
 	now := db.nowMs()
 	for i := range watches {
 		w := &watches[i]
-		if w.ks == db.keyspace {
-			tx.held[w.k.idx] = true
+		if w.c == db.core {
+			tx.held[w.k.sh.Index] = true
 			continue
 		}
 		w.k.sh.Lock()
@@ -258,9 +280,14 @@ func (db *DB) Exec(ctx context.Context, watches []Watch, cmds [][][]byte) ([]Rep
 		}
 	}
 	ls := db.lockHeld(tx.held)
-	defer ls.unlock()
+	tx.now = now
+	db.freeze(tx, true)
+	defer func() {
+		db.freeze(tx, false)
+		ls.unlock()
+	}()
 	for i := range watches {
-		if w := &watches[i]; w.ks == db.keyspace && w.changedLocked(now) {
+		if w := &watches[i]; w.c == db.core && w.changedLocked(now) {
 			return nil, ErrWatchedKeyChanged
 		}
 	}

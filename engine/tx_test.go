@@ -71,6 +71,35 @@ func TestUpdateRollsBackOnError(t *testing.T) {
 	requireInt(t, do(db, "EXISTS", "s"), 0)
 }
 
+// TestTransactionsFreezeTime: inside Update and Exec every expiry decision
+// uses the instant the transaction began, as Redis freezes time for a
+// script: a key cannot expire between two reads of one transaction.
+func TestTransactionsFreezeTime(t *testing.T) {
+	db, clk := openDB(t)
+	ctx := context.Background()
+	requireOK(t, do(db, "SET", "k", "v", "PX", "10"))
+	err := db.Update(ctx, []string{"k"}, func(tx *engine.DB) error {
+		start := tx.Now()
+		require.Equal(t, 1, tx.Exists("k"))
+		clk.Advance(11 * time.Millisecond)
+		require.Equal(t, 1, tx.Exists("k"), "expired inside the transaction")
+		require.Equal(t, start, tx.Now())
+		// A relative TTL counts from the transaction's instant too.
+		_, err := tx.Expire("k", 100*time.Millisecond, 0)
+		return err
+	})
+	require.NoError(t, err)
+	requireInt(t, do(db, "PTTL", "k"), 89)
+	require.Equal(t, clk.Now(), db.Now())
+
+	clk.Advance(89 * time.Millisecond)
+	replies, err := db.Exec(ctx, nil, [][][]byte{args("EXISTS", "k")})
+	require.NoError(t, err)
+	requireInt(t, replies[0], 1)
+	clk.Advance(time.Millisecond)
+	requireInt(t, do(db, "EXISTS", "k"), 0)
+}
+
 func TestUpdateUndeclaredKey(t *testing.T) {
 	db, _ := openDB(t)
 	ctx := context.Background()

@@ -186,9 +186,18 @@ func (db *DB) zaddLocked(k dbKey, args ZAddArgs, incr bool, members []ZMember) (
 		if args.XX {
 			return res, nil
 		}
-		r, z, _ = writeObjectLocked(k, TypeZSet, newZSet)
+		r, z, _ = writeNotifyLocked(db, k, TypeZSet, newZSet)
 	}
-	defer commitObjectLocked(k, r, z)
+	defer func() {
+		commitObjectLocked(k, r, z)
+		if res.added > 0 || res.updated > 0 {
+			event := "zadd"
+			if incr {
+				event = "zincr"
+			}
+			db.notify(notifyZSet, event, k.name)
+		}
+	}()
 	for _, m := range members {
 		score := m.Score
 		cur, exists := z.Score(m.Member)
@@ -240,7 +249,9 @@ func (db *DB) zremLocked(k dbKey, members []string) (int, error) {
 			n++
 		}
 	}
-	commitObjectLocked(k, r, z)
+	if n > 0 {
+		db.commitNotifyLocked(k, r, z, notifyZSet, "zrem")
+	}
 	return n, nil
 }
 
@@ -491,7 +502,7 @@ func (db *DB) zrangeStoreLocked(dst, src dbKey, q zrangeQuery) (int, error) {
 			out.Add(m.Member, m.Score)
 		}
 	}
-	return storeObjectLocked(dst, TypeZSet, storedSet(out)), nil
+	return db.storeNotifyLocked(dst, TypeZSet, storedSet(out), notifyZSet, "zrangestore"), nil
 }
 
 // ZRemRangeByRank removes the members with ranks start..stop and returns
@@ -525,15 +536,18 @@ func (db *DB) zremRangeLocked(k dbKey, s ZRangeSpec) (int, error) {
 		return 0, err
 	}
 	var n int
+	event := ""
 	switch s.By {
 	case ZByRank:
-		n = z.DeleteRangeByRank(s.Start, s.Stop)
+		n, event = z.DeleteRangeByRank(s.Start, s.Stop), "zremrangebyrank"
 	case ZByScore:
-		n = z.DeleteRangeByScore(s.Score)
+		n, event = z.DeleteRangeByScore(s.Score), "zremrangebyscore"
 	case ZByLex:
-		n = z.DeleteRangeByLex(s.Lex)
+		n, event = z.DeleteRangeByLex(s.Lex), "zremrangebylex"
 	}
-	commitObjectLocked(k, r, z)
+	if n > 0 {
+		db.commitNotifyLocked(k, r, z, notifyZSet, event)
+	}
 	return n, nil
 }
 
@@ -575,12 +589,17 @@ func (db *DB) zpopLocked(keys []dbKey, count int, max bool) (int, []ZMember, err
 			continue
 		}
 		var out []ZMember
+		event := "zpopmin"
 		if max {
-			out = z.PopMax(count)
+			out, event = z.PopMax(count), "zpopmax"
 		} else {
 			out = z.PopMin(count)
 		}
-		commitObjectLocked(k, r, z)
+		if len(out) > 0 {
+			db.commitNotifyLocked(k, r, z, notifyZSet, event)
+		} else {
+			commitObjectLocked(k, r, z)
+		}
 		return i, out, nil
 	}
 	return -1, nil, nil
@@ -721,8 +740,18 @@ func (db *DB) zsetOpStore(op zsetOp, dst string, keys []string, a ZSetOpArgs) (i
 	if err != nil {
 		return 0, err
 	}
-	return storeObjectLocked(db.key(dst), TypeZSet, storedSet(z)), nil
+	return db.zsetStoreLocked(op, db.key(dst), z), nil
 }
+
+// zsetStoreLocked stores the result of a ZUNIONSTORE, ZINTERSTORE or
+// ZDIFFSTORE in dst, with the command's notification.
+// REQUIRES: dst's shard is locked, dst is a valid key.
+func (db *DB) zsetStoreLocked(op zsetOp, dst dbKey, z *structures.ZSet) int {
+	return db.storeNotifyLocked(dst, TypeZSet, storedSet(z), notifyZSet, zopStoreEvents[op])
+}
+
+// zopStoreEvents are the notification events of the ...STORE commands.
+var zopStoreEvents = [...]string{zopUnion: "zunionstore", zopInter: "zinterstore", zopDiff: "zdiffstore"}
 
 // ZInterCard returns the size of the intersection of keys' sets, counting
 // no further than limit (0: no limit).

@@ -8,7 +8,7 @@ package shard
 // than a tenth of the sample had expired).
 func (s *Shard) ExpireCycleLocked(max int) (checked, expired int) {
 	t := &s.mu.t
-	now := s.now()
+	now := s.clock()
 	for checked < max && len(s.mu.ttl) > 0 {
 		if s.mu.ttlCursor >= len(s.mu.ttl) {
 			s.mu.ttlCursor = 0

@@ -9,7 +9,7 @@ package shard
 // between calls (a key may be returned more than once).
 func (s *Shard) ScanLocked(cursor uint64, fn func(r Ref)) uint64 {
 	t := &s.mu.t
-	now := s.now()
+	now := s.clock()
 	m := t.mask()
 	for r := t.buckets[cursor&m]; r != 0; {
 		e := t.slot(r)

@@ -33,6 +33,7 @@ type Shard struct {
 		ttlCursor int      // where the active expiry cycle resumes
 		stats     Stats
 		vers      [versionSlots]uint64 // write counters, see version.go
+		frozenNow int64                // if not 0, the time expiry uses: see FreezeClockLocked
 	}
 	// OnDelete, if set, is called with the lock held for every key the
 	// shard deletes by itself (expiry), before the key is gone. The engine
@@ -42,6 +43,9 @@ type Shard struct {
 	// aggregate of type t is stored under key (created, or put in place of
 	// another value). The engine uses it to wake clients blocked on key.
 	OnStoreObject func(key string, t Type)
+	// Index is the shard's position among its engine's shards, for the
+	// engine's own per-shard state; the shard does not use it.
+	Index int
 
 	now func() int64 // unix ms; read only when an entry has a TTL
 
@@ -54,6 +58,20 @@ func New(now func() int64) *Shard {
 	s.mu.t.init()
 	return s
 }
+
+// clock is the time (unix ms) expiry decisions use.
+func (s *Shard) clock() int64 {
+	if s.mu.frozenNow != 0 {
+		return s.mu.frozenNow
+	}
+	return s.now()
+}
+
+// FreezeClockLocked makes the shard's expiry decisions use ms (unix ms)
+// until it is called with 0, so that a transaction sees one instant, as
+// Redis freezes time for a command or a script: a key cannot expire
+// between two reads of one transaction.
+func (s *Shard) FreezeClockLocked(ms int64) { s.mu.frozenNow = ms }
 
 // Lock locks the shard.
 func (s *Shard) Lock() { s.mu.Lock() }
@@ -71,7 +89,7 @@ func (s *Shard) FindLocked(key string, h uint64) Ref {
 	if r == 0 {
 		return 0
 	}
-	if e := s.mu.t.slot(r); e.exp != 0 && s.now() > e.exp {
+	if e := s.mu.t.slot(r); e.exp != 0 && s.clock() > e.exp {
 		s.expireLocked(r, h)
 		return 0
 	}
@@ -99,6 +117,9 @@ func (s *Shard) ExpireAtLocked(r Ref) int64 { return s.mu.t.slot(r).exp }
 // SetExpireAtLocked sets r's expiry (unix ms; 0 removes it).
 func (s *Shard) SetExpireAtLocked(r Ref, at int64) {
 	e := s.mu.t.slot(r)
+	if e.exp == at {
+		return
+	}
 	s.touchEntryLocked(e)
 	switch {
 	case e.exp == 0 && at != 0:
@@ -406,7 +427,7 @@ func (s *Shard) StatsLocked() Stats {
 // none. Expired entries it meets are deleted.
 func (s *Shard) RandomLocked() Ref {
 	t := &s.mu.t
-	now := s.now()
+	now := s.clock()
 	for tries := 0; t.count > 0 && tries < 64; tries++ {
 		r := Ref(1 + rand.Uint32N(uint32(t.used-1)))
 		e := t.slot(r)
