@@ -24,7 +24,6 @@ type Limiter struct {
 	DB     *engine.DB
 	Limit  int
 	Window time.Duration
-	Now    func() time.Time // the DB's clock, so that PEXPIRE agrees with the scores
 	seq    atomic.Uint64
 }
 
@@ -36,9 +35,10 @@ func (l *Limiter) Allow(ctx context.Context, user string) (ok bool, at int64, er
 	// one process can count. (Across processes: a random or host-prefixed id.)
 	member := strconv.FormatUint(l.seq.Add(1), 36)
 	err = l.DB.Update(ctx, []string{key}, func(tx *engine.DB) error {
-		// Read the clock under the key's lock: the user's requests then
-		// get scores in the order they are decided.
-		at = l.Now().UnixMilli()
+		// The transaction's instant: every expiry decision inside it uses
+		// this time too, and the user's requests get scores in the order
+		// they are decided.
+		at = tx.Now().UnixMilli()
 		ok = false
 		old := structures.ScoreRange{Min: math.Inf(-1), Max: float64(at - l.Window.Milliseconds())}
 		if _, err := tx.ZRemRangeByScore(key, old); err != nil {
@@ -51,12 +51,9 @@ func (l *Limiter) Allow(ctx context.Context, user string) (ok bool, at int64, er
 		if _, err := tx.ZAdd(key, engine.ZAddArgs{}, engine.ZMember{Member: member, Score: float64(at)}); err != nil {
 			return err
 		}
-		// An idle user's key goes away by itself. Two windows, not one:
-		// the engine reads its clock again at each key access, even in
-		// an Update, so a key expiring one window after its newest member
-		// could vanish between our clock read and ZCARD while that
-		// member still counts.
-		if _, err := tx.Expire(key, 2*l.Window, 0); err != nil {
+		// An idle user's key goes away by itself once its newest member
+		// leaves the window.
+		if _, err := tx.Expire(key, l.Window, 0); err != nil {
 			return err
 		}
 		ok = true
@@ -138,7 +135,7 @@ func run(ctx context.Context, out io.Writer, cfg Config) (Summary, error) {
 		return sum, err
 	}
 	defer db.Close()
-	l := &Limiter{DB: db, Limit: cfg.Limit, Window: cfg.Window, Now: clk.Now}
+	l := &Limiter{DB: db, Limit: cfg.Limit, Window: cfg.Window}
 	fmt.Fprintf(out, "limit: %d requests per %v per user\n", cfg.Limit, cfg.Window)
 
 	// The simulation: every user's requests in time order, one at a time.
