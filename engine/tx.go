@@ -252,11 +252,9 @@ func (db *DB) Exec(ctx context.Context, watches []Watch, cmds [][][]byte) ([]Rep
 		}
 		if c.FirstKey == 0 {
 			if c.Flags&(FlagWrite|FlagReadonly) != 0 {
-				clear(tx.held)
 				for i := range tx.held {
 					tx.held[i] = true
 				}
-				break
 			}
 			continue
 		}

@@ -275,6 +275,8 @@ func TestExecRunsAllAtOnce(t *testing.T) {
 	// A queued error aborts everything.
 	_, err = db.Exec(ctx, nil, [][][]byte{args("SET", "a", "9"), args("NOSUCH")})
 	require.ErrorIs(t, err, engine.ErrExecAbort)
+	_, err = db.Exec(ctx, nil, [][][]byte{args("KEYS", "*"), args("SET", "a", "9"), args("GET")})
+	require.ErrorIs(t, err, engine.ErrExecAbort)
 	requireBulk(t, do(db, "GET", "a"), "2")
 	r, ok := engine.ValidateCommand(args("GET"))
 	require.False(t, ok)
