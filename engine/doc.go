@@ -15,6 +15,7 @@
 //     commits all or nothing, and Watch/Exec, Redis's WATCH and MULTI/EXEC.
 //   - Blocking pops (blocking.go): BLPOP, BLMOVE, BZPOPMIN and the rest,
 //     served in arrival order, cancelled by a context.
+//   - Pub/sub (pubsub.go) and keyspace notifications (notify.go).
 //   - Background expiry (expire.go) and statistics (stats.go).
 //
 // # What it leaves to others
@@ -66,6 +67,26 @@
 // for each under the key's lock. A waiter is claimed atomically before its
 // element is popped, so a cancelled context, a timeout or Close either
 // returns the element or leaves it in the list.
+//
+// # Pub/sub and keyspace notifications
+//
+// DB.PubSub returns the DB's hub (Options.PubSub; DBs may share one, as a
+// Redis server's databases share pub/sub). PubSub.Publish delivers to every
+// subscription to the channel and to every subscription to a matching glob
+// pattern, and returns the number of deliveries, as PUBLISH does. A
+// Subscription delivers on a channel with a bounded buffer; a subscription
+// whose buffer is full when a message arrives is closed (ErrSlowSubscriber),
+// as Redis disconnects a client past its pubsub output-buffer limit, so a
+// publisher never blocks and memory stays bounded.
+//
+// Keyspace notifications (Options.NotifyKeyspaceEvents,
+// SetNotifyKeyspaceEvents: Redis's notify-keyspace-events letters, off by
+// default) publish Redis 7.0's events on __keyspace@<Index>__:<key> and
+// __keyevent@<Index>__:<event>. The write cores fire them while the shard
+// lock is held (lock order: shard, then hub), so the typed API, Do and Exec
+// all notify; Update publishes its notifications after it commits and drops
+// them if it rolls back. Expiry fires "expired"; "keymiss" is not fired.
+// Turned off, notifications cost one atomic load per write.
 //
 // # Time
 //
