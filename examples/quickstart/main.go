@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -83,6 +84,49 @@ func main() {
 	step("Do TTL cmd", r)
 	r = db.DoStrings(context.Background(), "GET")
 	step("Do GET (no key)", r)
+
+	// A transaction: all or nothing over declared keys. The transfer that
+	// would overdraw rolls back its DECRBY; nobody ever sees half of one.
+	ctx := context.Background()
+	must(db.MSet(engine.KV{Key: "{acct}:a", Value: []byte("15")}, engine.KV{Key: "{acct}:b", Value: []byte("0")}))
+	transfer := func(amount int64) error {
+		return db.Update(ctx, []string{"{acct}:a", "{acct}:b"}, func(tx *engine.DB) error {
+			left, err := tx.DecrBy("{acct}:a", amount)
+			if err != nil {
+				return err
+			}
+			if left < 0 {
+				return errors.New("insufficient funds")
+			}
+			_, err = tx.IncrBy("{acct}:b", amount)
+			return err
+		})
+	}
+	step("Update: transfer 10 a->b", transfer(10))
+	step("Update: transfer 10 a->b again", transfer(10))
+	step("MGET {acct}:a {acct}:b", fmt.Sprintf("%q", db.MGet("{acct}:a", "{acct}:b")))
+
+	// A blocking pop: the worker waits until a producer pushes.
+	got := make(chan string)
+	go func() {
+		_, v, err := db.BLPop(ctx, "inbox")
+		must(err)
+		got <- string(v)
+	}()
+	time.Sleep(10 * time.Millisecond) // let it block (it would also work if it had not yet)
+	_, err = db.RPush("inbox", []byte("hello, worker"))
+	must(err)
+	step("BLPOP inbox (blocked), then RPUSH inbox", <-got)
+
+	// Keyspace notifications, published on the DB's pub/sub hub.
+	sub := db.PubSub().NewSubscription(0)
+	defer sub.Close()
+	sub.PSubscribe("__keyevent@0__:*")
+	must(db.SetNotifyKeyspaceEvents("KEA"))
+	_, err = db.HSet("user:8", engine.FieldValue{Field: "name", Value: []byte("Grace")})
+	must(err)
+	msg := <-sub.C()
+	step("notify-keyspace-events KEA; HSET user:8 ...", msg.Channel+" "+string(msg.Payload))
 
 	keys, _, _ := db.Scan(0, engine.ScanArgs{Match: "{user:7}:*", Count: 1000})
 	step("SCAN 0 MATCH {user:7}:* (first page)", len(keys))
