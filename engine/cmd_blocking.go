@@ -52,17 +52,17 @@ func parseTimeout(arg []byte) (time.Duration, error) {
 	return time.Duration(int64(ms)) * time.Millisecond, nil
 }
 
-// blockingDo runs a blocking pop with Redis's timeout, and turns how it
-// ended into a reply: ok(res) if it popped, nilReply if it timed out (or
-// its context was cancelled, or it ran in a transaction), Redis's
+// blockingDo runs a blocking pop of keys with Redis's timeout, and turns
+// how it ended into a reply: ok(res) if it popped, nilReply if it timed out
+// (or its context was cancelled, or it ran in a transaction), Redis's
 // UNBLOCKED error if the context's cause is ErrUnblocked.
-func blockingDo(ctx context.Context, timeout time.Duration, nilReply Reply, pop func(context.Context) (blockResult, error), ok func(blockResult) Reply) Reply {
+func blockingDo(ctx context.Context, db *DB, timeout time.Duration, keys []string, op blockOp, nilReply Reply, ok func(blockResult) Reply) Reply {
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	res, err := pop(ctx)
+	res, err := db.block(ctx, keys, op)
 	switch {
 	case err == nil:
 		return ok(res)
@@ -81,9 +81,7 @@ func cmdBLPop(end End) func(context.Context, *DB, [][]byte) Reply {
 			return errReply(err)
 		}
 		keys := strs(args[1 : len(args)-1])
-		return blockingDo(ctx, timeout, replyNilArr, func(ctx context.Context) (blockResult, error) {
-			return db.block(ctx, keys, blockOp{kind: blockPop, end: end, count: 1})
-		}, func(res blockResult) Reply {
+		return blockingDo(ctx, db, timeout, keys, blockOp{kind: blockPop, end: end, count: 1}, replyNilArr, func(res blockResult) Reply {
 			return Reply{Kind: ReplyArray, Array: []Reply{bulkReply([]byte(res.key)), bulkReply(res.values[0])}}
 		})
 	}
@@ -98,9 +96,7 @@ func cmdBLMPop(ctx context.Context, db *DB, args [][]byte) Reply {
 	if err != nil {
 		return errReply(err)
 	}
-	return blockingDo(ctx, timeout, replyNilArr, func(ctx context.Context) (blockResult, error) {
-		return db.block(ctx, keys, blockOp{kind: blockPop, end: from, count: count})
-	}, func(res blockResult) Reply { return keyValuesReply(res.key, res.values) })
+	return blockingDo(ctx, db, timeout, keys, blockOp{kind: blockPop, end: from, count: count}, replyNilArr, func(res blockResult) Reply { return keyValuesReply(res.key, res.values) })
 }
 
 func cmdBRPopLPush(ctx context.Context, db *DB, args [][]byte) Reply {
@@ -128,9 +124,7 @@ func blmove(ctx context.Context, db *DB, src, dst []byte, from, to End, timeoutA
 		return errReply(err)
 	}
 	op := blockOp{kind: blockMove, end: from, to: to, dst: db.key(str(dst)), count: 1}
-	return blockingDo(ctx, timeout, replyNil, func(ctx context.Context) (blockResult, error) {
-		return db.block(ctx, []string{str(src)}, op)
-	}, func(res blockResult) Reply { return bulkReply(res.values[0]) })
+	return blockingDo(ctx, db, timeout, []string{str(src)}, op, replyNil, func(res blockResult) Reply { return bulkReply(res.values[0]) })
 }
 
 func cmdBZPop(max bool) func(context.Context, *DB, [][]byte) Reply {
@@ -140,9 +134,7 @@ func cmdBZPop(max bool) func(context.Context, *DB, [][]byte) Reply {
 			return errReply(err)
 		}
 		keys := strs(args[1 : len(args)-1])
-		return blockingDo(ctx, timeout, replyNilArr, func(ctx context.Context) (blockResult, error) {
-			return db.block(ctx, keys, blockOp{kind: blockZPop, count: 1, max: max})
-		}, func(res blockResult) Reply {
+		return blockingDo(ctx, db, timeout, keys, blockOp{kind: blockZPop, count: 1, max: max}, replyNilArr, func(res blockResult) Reply {
 			m := res.members[0]
 			return Reply{Kind: ReplyArray, Array: []Reply{bulkReply([]byte(res.key)), bulkReply([]byte(m.Member)), scoreReply(m.Score)}}
 		})
@@ -158,7 +150,5 @@ func cmdBZMPop(ctx context.Context, db *DB, args [][]byte) Reply {
 	if err != nil {
 		return errReply(err)
 	}
-	return blockingDo(ctx, timeout, replyNilArr, func(ctx context.Context) (blockResult, error) {
-		return db.block(ctx, keys, blockOp{kind: blockZPop, count: count, max: max})
-	}, func(res blockResult) Reply { return keyMembersReply(res.key, res.members) })
+	return blockingDo(ctx, db, timeout, keys, blockOp{kind: blockZPop, count: count, max: max}, replyNilArr, func(res blockResult) Reply { return keyMembersReply(res.key, res.members) })
 }
