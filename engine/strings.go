@@ -153,12 +153,14 @@ func (db *DB) Get(key string) (value []byte, ok bool, err error) {
 
 // getLocked is GET. REQUIRES: k.sh is locked.
 func (db *DB) getLocked(k dbKey) ([]byte, bool, error) {
-	r, err := k.findString()
-	k.sh.RecordReadLocked(r != 0)
-	if r == 0 || err != nil {
-		return nil, false, err
+	v, t := k.sh.GetLocked(k.name, k.h)
+	switch t {
+	case shard.TypeString:
+		return v, true, nil
+	case shard.TypeNone:
+		return nil, false, nil
 	}
-	return k.sh.BytesLocked(r), true, nil
+	return nil, false, ErrWrongType
 }
 
 // Set stores value under key, replacing any value of any type and removing

@@ -96,6 +96,33 @@ func (s *Shard) FindLocked(key string, h uint64) Ref {
 	return r
 }
 
+// GetLocked is GET's whole lookup in one call, since it is the hottest
+// path: FindLocked, the hit/miss count, and for a string its value (see
+// BytesLocked). typ is TypeNone if the key does not exist; val is nil
+// unless typ is TypeString.
+func (s *Shard) GetLocked(key string, h uint64) (val []byte, typ Type) {
+	t := &s.mu.t
+	r := t.find(key, h)
+	if r == 0 {
+		s.mu.stats.Misses++
+		return nil, TypeNone
+	}
+	e := t.slot(r)
+	if e.exp != 0 && s.clock() > e.exp {
+		s.expireLocked(r, h)
+		s.mu.stats.Misses++
+		return nil, TypeNone
+	}
+	s.mu.stats.Hits++
+	switch typ = e.typ(); {
+	case typ != TypeString:
+		return nil, typ
+	case e.isInt():
+		return strconv.AppendInt(nil, e.intVal(), 10), typ
+	}
+	return e.raw(), typ
+}
+
 // RecordReadLocked counts a read for the hit/miss statistics.
 func (s *Shard) RecordReadLocked(hit bool) {
 	if hit {
