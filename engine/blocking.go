@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackdawdb/jackdaw/shard"
 )
@@ -32,6 +33,9 @@ import (
 // when there is nothing to pop: a transaction cannot wait (Redis's MULTI
 // runs such a command as if it had timed out).
 var ErrWouldBlock = errors.New("jackdaw: nothing to pop, and a transaction cannot block")
+
+// errTimedOut ends a blocking command whose timeout passed.
+var errTimedOut = errors.New("jackdaw: blocking timeout")
 
 type blockKind uint8
 
@@ -224,9 +228,10 @@ func (db *DB) tryPopLocked(keys []dbKey, op *blockOp) (blockResult, bool, error)
 // block pops for op from the first of keys that has something, or waits
 // for one to have something. It returns ctx's error (context.Cause),
 // having popped nothing, if ctx ends first (or had ended when it was
-// called), ErrClosed if the DB is closed, and ErrWouldBlock on a
-// transaction's view.
-func (db *DB) block(ctx context.Context, names []string, op blockOp) (blockResult, error) {
+// called), errTimedOut if it waited for timeout (> 0) in vain (the clock
+// starts when it starts waiting, as Redis's does), ErrClosed if the DB is
+// closed, and ErrWouldBlock on a transaction's view.
+func (db *DB) block(ctx context.Context, names []string, op blockOp, timeout time.Duration) (blockResult, error) {
 	for _, n := range names {
 		if err := checkKey(n); err != nil {
 			return blockResult{}, err
@@ -271,10 +276,18 @@ func (db *DB) block(ctx context.Context, names []string, op blockOp) (blockResul
 	db.waiters.Add(1)
 	ls.unlock()
 
+	var expired <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		expired = t.C
+	}
 	select {
 	case <-w.done:
 	case <-ctx.Done():
 		err = context.Cause(ctx)
+	case <-expired:
+		err = errTimedOut
 	case <-db.stop:
 		err = ErrClosed
 	}
@@ -319,7 +332,7 @@ func (db *DB) BRPop(ctx context.Context, keys ...string) (key string, value []by
 }
 
 func (db *DB) blpop(ctx context.Context, keys []string, end End) (string, []byte, error) {
-	res, err := db.block(ctx, keys, blockOp{kind: blockPop, end: end, count: 1})
+	res, err := db.block(ctx, keys, blockOp{kind: blockPop, end: end, count: 1}, 0)
 	if err != nil {
 		return "", nil, err
 	}
@@ -335,7 +348,7 @@ func (db *DB) BLMPop(ctx context.Context, keys []string, from End, count int) (k
 	if count < 1 {
 		return "", nil, errMPopCount
 	}
-	res, err := db.block(ctx, keys, blockOp{kind: blockPop, end: from, count: count})
+	res, err := db.block(ctx, keys, blockOp{kind: blockPop, end: from, count: count}, 0)
 	return res.key, res.values, err
 }
 
@@ -345,7 +358,7 @@ func (db *DB) BLMove(ctx context.Context, src, dst string, from, to End) ([]byte
 	if err := checkKey(dst); err != nil {
 		return nil, err
 	}
-	res, err := db.block(ctx, []string{src}, blockOp{kind: blockMove, end: from, to: to, dst: db.key(dst), count: 1})
+	res, err := db.block(ctx, []string{src}, blockOp{kind: blockMove, end: from, to: to, dst: db.key(dst), count: 1}, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +382,7 @@ func (db *DB) BZPopMax(ctx context.Context, keys ...string) (key string, m ZMemb
 }
 
 func (db *DB) bzpop(ctx context.Context, keys []string, max bool) (string, ZMember, error) {
-	res, err := db.block(ctx, keys, blockOp{kind: blockZPop, count: 1, max: max})
+	res, err := db.block(ctx, keys, blockOp{kind: blockZPop, count: 1, max: max}, 0)
 	if err != nil {
 		return "", ZMember{}, err
 	}
@@ -385,6 +398,6 @@ func (db *DB) BZMPop(ctx context.Context, keys []string, max bool, count int) (k
 	if count < 1 {
 		return "", nil, errMPopCount
 	}
-	res, err := db.block(ctx, keys, blockOp{kind: blockZPop, count: count, max: max})
+	res, err := db.block(ctx, keys, blockOp{kind: blockZPop, count: count, max: max}, 0)
 	return res.key, res.members, err
 }

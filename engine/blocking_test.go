@@ -79,19 +79,26 @@ func TestBlockingErrors(t *testing.T) {
 		{[]string{"BLPOP", "l", "nan"}, "ERR timeout is not a float or out of range"},
 		{[]string{"BLPOP", "l", "-1"}, "ERR timeout is negative"},
 		{[]string{"BLPOP", "l", "1e300"}, "ERR timeout is out of range"},
+		{[]string{"BLPOP", "l", "-inf"}, "ERR timeout is negative"},
 		{[]string{"BLMOVE", "l", "d", "UP", "LEFT", "0"}, "ERR syntax error"},
 		{[]string{"BLMPOP", "0", "0", "l", "LEFT"}, "ERR numkeys should be greater than 0"},
 		{[]string{"BLMPOP", "0", "1", "l", "LEFT", "COUNT", "0"}, "ERR count should be greater than 0"},
 		{[]string{"BLMPOP", "x", "1", "l", "LEFT"}, "ERR timeout is not a float or out of range"},
 		{[]string{"BZMPOP", "0", "2", "l", "MIN"}, "ERR syntax error"},
 		{[]string{"BLPOP", "l"}, "ERR wrong number of arguments for 'blpop' command"},
+		// BLMPOP and BZMPOP check their timeout after the other arguments.
+		{[]string{"BLMPOP", "-1", "2", "a", "b", "RIGHT", "BOGUS"}, "ERR syntax error"},
+		{[]string{"BZMPOP", "-1", "1", "a", "MIN"}, "ERR timeout is negative"},
 	} {
 		requireErr(t, do(db, c.cmd...), c.want)
 	}
 	// Nothing was popped by the failures.
 	requireInt(t, do(db, "LLEN", "l"), 1)
-	// -0.0001 truncates to 0 ms: wait forever, as Redis does; so use data.
+	// -0.0001 rounds up to 0 ms: wait forever, as Redis does; so use data.
 	require.Equal(t, []string{"l", "a"}, bulks(t, do(db, "BLPOP", "l", "-0.0001")))
+	// A timeout of centuries is accepted (and waits forever).
+	requireInt(t, do(db, "RPUSH", "l", "b"), 1)
+	require.Equal(t, []string{"l", "b"}, bulks(t, do(db, "BLPOP", "l", "1e10")))
 }
 
 func TestBlockingTimeout(t *testing.T) {
@@ -100,7 +107,11 @@ func TestBlockingTimeout(t *testing.T) {
 	r := do(db, "BLPOP", "k", "0.05")
 	require.Equal(t, engine.ReplyNilArray, r.Kind)
 	require.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
-	requireNil(t, do(db, "BLMOVE", "k", "d", "LEFT", "LEFT", "0.01"))
+	// A timed-out client gets a null array, whatever the command (Redis's
+	// reply to a timeout), also BLMOVE, whose own empty reply is a null bulk.
+	require.Equal(t, engine.ReplyNilArray, do(db, "BLMOVE", "k", "d", "LEFT", "LEFT", "0.01").Kind)
+	// Under a millisecond rounds up to one, as Redis does: not forever.
+	require.Equal(t, engine.ReplyNilArray, do(db, "BRPOP", "k", "0.0005").Kind)
 	require.Equal(t, engine.ReplyNilArray, do(db, "BZMPOP", "0.01", "1", "k", "MIN").Kind)
 	require.Equal(t, 0, engine.BlockedForTest(db, "k"), "a timed-out waiter unregisters")
 }
@@ -233,7 +244,7 @@ func TestBlockingMoveChain(t *testing.T) {
 	requireInt(t, do(db, "LPUSH", "src", "job"), 1)
 	require.Equal(t, 1, engine.BlockedForTest(db, "src"))
 	cancel()
-	requireNil(t, recv(t, mover))
+	require.Equal(t, engine.ReplyNilArray, recv(t, mover).Kind)
 	requireInt(t, do(db, "LLEN", "src"), 1)
 }
 

@@ -36,40 +36,42 @@ var (
 )
 
 // parseTimeout parses a blocking command's timeout in seconds (0: wait
-// forever), truncated to milliseconds as Redis does.
+// forever), rounded up to milliseconds as Redis does. A timeout too long
+// for a time.Duration (about 292 years) waits forever.
 func parseTimeout(arg []byte) (time.Duration, error) {
 	f, ok := numconv.ParseFloat(arg)
 	if !ok || math.IsNaN(f) {
 		return 0, errTimeoutNotFloat
 	}
-	ms := f * 1000
+	ms := math.Ceil(f * 1000)
 	switch {
-	case ms <= -1:
+	case ms > math.MaxInt64:
+		return 0, errTimeoutOutOfRange
+	case ms < 0:
 		return 0, errTimeoutNegative
 	case ms >= float64(math.MaxInt64/int64(time.Millisecond)):
-		return 0, errTimeoutOutOfRange
+		return 0, nil
 	}
-	return time.Duration(int64(ms)) * time.Millisecond, nil
+	return time.Duration(ms) * time.Millisecond, nil
 }
 
 // blockingDo runs a blocking pop of keys with Redis's timeout, and turns
-// how it ended into a reply: ok(res) if it popped, nilReply if it timed out
-// (or its context was cancelled, or it ran in a transaction), Redis's
-// UNBLOCKED error if the context's cause is ErrUnblocked.
-func blockingDo(ctx context.Context, db *DB, timeout time.Duration, keys []string, op blockOp, nilReply Reply, ok func(blockResult) Reply) Reply {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	res, err := db.block(ctx, keys, op)
+// how it ended into a reply: ok(res) if it popped; a null array if it
+// timed out or its context was cancelled (Redis's reply to a timed-out
+// client, whatever the command); txReply, the command's own empty reply,
+// in a transaction, which cannot block; Redis's UNBLOCKED error if the
+// context's cause is ErrUnblocked.
+func blockingDo(ctx context.Context, db *DB, timeout time.Duration, keys []string, op blockOp, txReply Reply, ok func(blockResult) Reply) Reply {
+	res, err := db.block(ctx, keys, op, timeout)
 	switch {
 	case err == nil:
 		return ok(res)
+	case errors.Is(err, ErrWouldBlock):
+		return txReply
 	case errors.Is(err, ErrUnblocked):
 		return errReply(ErrUnblocked)
-	case errors.Is(err, ErrWouldBlock), ctx.Err() != nil:
-		return nilReply
+	case errors.Is(err, errTimedOut), ctx.Err() != nil && errors.Is(err, context.Cause(ctx)):
+		return replyNilArr
 	}
 	return errReply(err)
 }
@@ -87,12 +89,13 @@ func cmdBLPop(end End) func(context.Context, *DB, [][]byte) Reply {
 	}
 }
 
+// cmdBLMPop parses its timeout after the rest, as Redis does.
 func cmdBLMPop(ctx context.Context, db *DB, args [][]byte) Reply {
-	timeout, err := parseTimeout(args[1])
+	keys, from, count, err := parseLMPop(args[1:])
 	if err != nil {
 		return errReply(err)
 	}
-	keys, from, count, err := parseLMPop(args[1:])
+	timeout, err := parseTimeout(args[1])
 	if err != nil {
 		return errReply(err)
 	}
@@ -141,12 +144,13 @@ func cmdBZPop(max bool) func(context.Context, *DB, [][]byte) Reply {
 	}
 }
 
+// cmdBZMPop parses its timeout after the rest, as Redis does.
 func cmdBZMPop(ctx context.Context, db *DB, args [][]byte) Reply {
-	timeout, err := parseTimeout(args[1])
+	keys, max, count, err := parseZMPop(args[1:])
 	if err != nil {
 		return errReply(err)
 	}
-	keys, max, count, err := parseZMPop(args[1:])
+	timeout, err := parseTimeout(args[1])
 	if err != nil {
 		return errReply(err)
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -139,16 +140,34 @@ type notifier struct {
 	flags atomic.Uint32
 	set   atomic.Uint32 // the flags as set, for NotifyKeyspaceEvents
 	ps    *PubSub
+	names atomic.Pointer[notifyChannels] // changes with SetIndex (SWAPDB)
+}
+
+// notifyChannels are the channel prefixes of a DB's index.
+type notifyChannels struct {
 	space string // "__keyspace@<Index>__:"
 	event string // "__keyevent@<Index>__:"
 }
 
 func (n *notifier) init(ps *PubSub, index int, f notifyClass) {
 	n.ps = ps
-	idx := strconv.Itoa(index)
-	n.space = "__keyspace@" + idx + "__:"
-	n.event = "__keyevent@" + idx + "__:"
+	n.setIndex(index)
 	n.store(f)
+}
+
+func (n *notifier) setIndex(index int) {
+	idx := strconv.Itoa(index)
+	n.names.Store(&notifyChannels{space: "__keyspace@" + idx + "__:", event: "__keyevent@" + idx + "__:"})
+}
+
+// SetIndex changes the DB's number in keyspace notification channels
+// (Options.Index), for a server whose SWAPDB exchanges two DBs' numbers.
+func (db *DB) SetIndex(index int) error {
+	if index < 0 {
+		return fmt.Errorf("jackdaw: Index = %d: must be >= 0", index)
+	}
+	db.ntf.setIndex(index)
+	return nil
 }
 
 func (n *notifier) store(f notifyClass) {
@@ -206,10 +225,10 @@ func (n *notifier) publish(f notifyClass, event, key string) {
 		return // no subscription to anything: nobody to build messages for
 	}
 	if f&notifyKeyspace != 0 {
-		n.ps.Publish(n.space+key, hashBytes(event)) // Publish copies what it keeps
+		n.ps.Publish(n.names.Load().space+key, hashBytes(event)) // Publish copies what it keeps
 	}
 	if f&notifyKeyevent != 0 {
-		n.ps.Publish(n.event+event, hashBytes(key))
+		n.ps.Publish(n.names.Load().event+event, hashBytes(key))
 	}
 }
 
