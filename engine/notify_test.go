@@ -401,6 +401,13 @@ func TestNotifyClassesAndChannels(t *testing.T) {
 	require.NoError(t, db3.Set("k", []byte("v")))
 	require.Equal(t, msg("__key*", "__keyspace@3__:k", "set"), recvMsg(t, s3))
 	require.Equal(t, msg("__key*", "__keyevent@3__:set", "k"), recvMsg(t, s3))
+
+	// SetIndex renames them (a server's SWAPDB).
+	require.NoError(t, db3.SetIndex(5))
+	require.Error(t, db3.SetIndex(-1))
+	require.NoError(t, db3.Set("k", []byte("w")))
+	require.Equal(t, msg("__key*", "__keyspace@5__:k", "set"), recvMsg(t, s3))
+	require.Equal(t, msg("__key*", "__keyevent@5__:set", "k"), recvMsg(t, s3))
 }
 
 func TestNotifyExpired(t *testing.T) {

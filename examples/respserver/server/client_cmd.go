@@ -48,10 +48,13 @@ func cmdClient(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
 	case sub == "info" && n == 2:
 		return bulk(s.clientLine(c)), false
 	case sub == "list":
+		typ := ""
 		if n != 2 {
 			if n == 4 && is(args[2], "type") {
-				// Only normal clients exist here.
-				if !is(args[3], "normal") {
+				// Normal and pub/sub clients exist here (a subscribed
+				// RESP2 client is of type pubsub, as in Redis).
+				typ = lower(args[3])
+				if typ != "normal" && typ != "pubsub" {
 					return emptyListFor(args[3])
 				}
 			} else if !(n >= 4 && is(args[2], "id")) {
@@ -71,11 +74,15 @@ func cmdClient(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
 		}
 		var b strings.Builder
 		for _, o := range s.clientList() {
-			if ids == nil || ids[o.id] {
+			if (ids == nil || ids[o.id]) && (typ == "" || typ == o.clientType()) {
 				b.WriteString(s.clientLine(o))
 			}
 		}
 		return bulk(b.String()), false
+	case sub == "unblock" && (n == 3 || n == 4):
+		return s.clientUnblock(args), false
+	case sub == "unblock" && n > 4:
+		return errReply("ERR unknown subcommand or wrong number of arguments for '" + sanitize(args[1]) + "'. Try CLIENT HELP."), false
 	case sub == "kill" && n >= 3:
 		return s.clientKill(c, args)
 	case sub == "reply" && n == 3:
@@ -101,7 +108,7 @@ func cmdClient(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
 			"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 			"ID", "GETNAME", "SETNAME <name>", "SETINFO <LIB-NAME|LIB-VER> <value>", "INFO",
 			"LIST [TYPE NORMAL] [ID id ...]", "KILL <ip:port> | KILL <ID id|ADDR ip:port|LADDR ip:port|SKIPME yes|no> ...",
-			"REPLY ON|OFF|SKIP", "HELP",
+			"REPLY ON|OFF|SKIP", "UNBLOCK <clientid> [TIMEOUT|ERROR]", "HELP",
 		}
 		out := make([]engine.Reply, len(lines))
 		for i, l := range lines {
@@ -109,12 +116,12 @@ func cmdClient(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
 		}
 		return arrayReply(out), false
 	}
-	return subcommandError("client", args[1], []string{"id", "getname", "setname", "setinfo", "info", "list", "kill", "reply", "no-evict", "no-touch", "help"}), false
+	return subcommandError("client", args[1], []string{"id", "getname", "setname", "setinfo", "info", "list", "kill", "unblock", "reply", "no-evict", "no-touch", "help"}), false
 }
 
 func emptyListFor(t []byte) (engine.Reply, bool) {
 	switch lower(t) {
-	case "master", "replica", "slave", "pubsub":
+	case "master", "replica", "slave":
 		return bulk(""), false
 	}
 	return errReply("ERR Unknown client type '" + sanitize(t) + "'"), false
@@ -138,6 +145,23 @@ func (s *Server) clientList() []*client {
 func (s *Server) clientLine(c *client) string {
 	c.mu.Lock()
 	name, db, cmd, last := c.name, c.dbIdx, c.lastCmd, c.lastAt
+	multi, nsub, npsub := c.multiLen, c.nsub, c.npsub
+	flags := ""
+	if nsub+npsub > 0 {
+		flags += "P"
+	}
+	if multi >= 0 {
+		flags += "x"
+	}
+	if c.blocked {
+		flags += "b"
+	}
+	if c.dirty {
+		flags += "d"
+	}
+	if flags == "" {
+		flags = "N"
+	}
 	c.mu.Unlock()
 	if cmd == "" {
 		cmd = "NULL"
@@ -149,8 +173,8 @@ func (s *Server) clientLine(c *client) string {
 		" fd=-1 name=" + name +
 		" age=" + strconv.FormatInt(int64(now.Sub(c.created)/time.Second), 10) +
 		" idle=" + strconv.FormatInt(int64(now.Sub(last)/time.Second), 10) +
-		" flags=N db=" + strconv.Itoa(db) +
-		" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + cmd +
+		" flags=" + flags + " db=" + strconv.Itoa(db) +
+		" sub=" + strconv.Itoa(nsub) + " psub=" + strconv.Itoa(npsub) + " ssub=0 multi=" + strconv.Itoa(multi) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + cmd +
 		" user=default redir=-1 resp=2\n"
 }
 
@@ -170,7 +194,7 @@ func (s *Server) clientKill(c *client, args [][]byte) (engine.Reply, bool) {
 		return syntaxErr, false
 	}
 	var id int64
-	var addr, laddr string
+	var addr, laddr, typ string
 	skipMe := true
 	for j := 2; j < len(args); j += 2 {
 		v := args[j+1]
@@ -195,11 +219,12 @@ func (s *Server) clientKill(c *client, args [][]byte) (engine.Reply, bool) {
 				return syntaxErr, false
 			}
 		case "type":
-			if !is(v, "normal") {
+			typ = lower(v)
+			if typ != "normal" && typ != "pubsub" {
 				if r, _ := emptyListFor(v); r.IsError() {
 					return r, false
 				}
-				return intReply(0), false // only normal clients exist
+				return intReply(0), false // no master or replica clients
 			}
 		case "user":
 			if string(v) != "default" {
@@ -211,7 +236,7 @@ func (s *Server) clientKill(c *client, args [][]byte) (engine.Reply, bool) {
 	}
 	killed, self := 0, false
 	for _, o := range s.clientList() {
-		if (id != 0 && o.id != id) || (addr != "" && o.addr != addr) || (laddr != "" && o.laddr != laddr) {
+		if (id != 0 && o.id != id) || (addr != "" && o.addr != addr) || (laddr != "" && o.laddr != laddr) || (typ != "" && typ != o.clientType()) {
 			continue
 		}
 		if o == c && skipMe {
@@ -237,4 +262,14 @@ func (s *Server) kill(c, o *client) bool {
 	s.mu.Unlock()
 	o.conn.Close()
 	return false
+}
+
+// clientType is Redis's client type: pubsub while subscribed, else normal.
+func (c *client) clientType() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.nsub+c.npsub > 0 {
+		return "pubsub"
+	}
+	return "normal"
 }

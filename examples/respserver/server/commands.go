@@ -35,6 +35,7 @@ func init() {
 		noscript = engine.FlagNoScript
 		write    = engine.FlagWrite
 		readonly = engine.FlagReadonly
+		pubsub   = engine.FlagPubSub
 	)
 	list := []*serverCmd{
 		scmd("ping", -1, fast, 0, 0, 0, cmdPing),
@@ -56,6 +57,16 @@ func init() {
 		scmd("debug", -2, admin|noscript|loading|stale, 0, 0, 0, cmdDebug),
 		scmd("command", -1, loading|stale, 0, 0, 0, cmdCommand),
 		scmd("copy", -3, write|engine.FlagDenyOOM, 1, 2, 1, cmdCopy),
+		scmd("multi", 1, noscript|loading|stale|fast, 0, 0, 0, cmdMulti),
+		scmd("exec", 1, noscript|loading|stale, 0, 0, 0, cmdExec),
+		scmd("discard", 1, noscript|loading|stale|fast, 0, 0, 0, cmdDiscard),
+		scmd("watch", -2, noscript|loading|stale|fast, 1, -1, 1, cmdWatch),
+		scmd("unwatch", 1, noscript|loading|stale|fast, 0, 0, 0, cmdUnwatch),
+		scmd("reset", 1, noscript|loading|stale|fast, 0, 0, 0, cmdReset),
+		scmd("subscribe", -2, pubsub|noscript|loading|stale, 0, 0, 0, cmdSubscribe),
+		scmd("psubscribe", -2, pubsub|noscript|loading|stale, 0, 0, 0, cmdPSubscribe),
+		scmd("unsubscribe", -1, pubsub|noscript|loading|stale, 0, 0, 0, cmdUnsubscribe),
+		scmd("punsubscribe", -1, pubsub|noscript|loading|stale, 0, 0, 0, cmdPUnsubscribe),
 	}
 	serverCmds = make(map[string]*serverCmd, len(list))
 	for _, c := range list {
@@ -101,7 +112,7 @@ func wrongArity(name string) engine.Reply {
 
 // exec runs one command for c; quit reports that the connection must close
 // after the reply.
-func (s *Server) exec(ctx context.Context, c *client, args [][]byte) (r engine.Reply, quit bool) {
+func (s *Server) exec(c *client, args [][]byte) (r engine.Reply, quit bool) {
 	s.commands.Add(1)
 	var buf [32]byte
 	lname := buf[:0]
@@ -124,31 +135,45 @@ func (s *Server) exec(ctx context.Context, c *client, args [][]byte) (r engine.R
 			name = ec.Name
 		}
 	}
+	full := name
+	if len(args) > 1 && containers[name] {
+		full = name + "|" + lower(args[1])
+	}
 	c.mu.Lock()
 	c.lastAt = time.Now()
 	if name != "" {
-		c.lastCmd = name
-		if len(args) > 1 && containers[name] {
-			c.lastCmd = name + "|" + lower(args[1])
-		}
+		c.lastCmd = full
 	} else {
 		c.lastCmd = "NULL"
 	}
 	c.mu.Unlock()
-	// Redis's order: unknown command, then arity, then authentication.
+	// Redis's order: unknown command, then arity, then authentication, then
+	// the subscribed context; each refusal makes a MULTI's EXEC abort.
 	switch {
 	case name == "":
-		return s.DB(c.db).Do(ctx, args...), false // the engine's unknown-command error
+		r, _ = engine.ValidateCommand(args) // the engine's unknown-command error
+		c.flagTx()
+		return r, false
 	case sc != nil && !arityOK(sc.Arity, len(args)):
+		c.flagTx()
 		return wrongArity(sc.Name), false
 	case ec != nil && !arityOK(ec.Arity, len(args)):
+		c.flagTx()
 		return wrongArity(ec.Name), false
 	case !c.authed && !noAuthCmds[name]:
+		c.flagTx()
 		return noAuthErr, false
+	case c.subscribed() && !subscribedCmds[name]:
+		c.flagTx()
+		return errReply("ERR Can't execute '" + full + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), false
+	case c.inMulti && !multiImmediate[name]:
+		return s.queue(c, name, sc, args), false
 	case sc != nil:
 		return sc.run(s, c, args)
+	case ec.Flags&engine.FlagBlocking != 0:
+		return s.doBlocking(c, args)
 	}
-	return s.DB(c.db).Do(ctx, args...), false
+	return s.DB(c.db).Do(context.Background(), args...), false
 }
 
 func arityOK(arity, n int) bool {
@@ -159,6 +184,13 @@ func arityOK(arity, n int) bool {
 }
 
 func cmdPing(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
+	if c.subscribed() && len(args) <= 2 { // RESP2 pub/sub mode: a push-shaped reply
+		msg := []byte{}
+		if len(args) == 2 {
+			msg = args[1]
+		}
+		return arrayReply([]engine.Reply{bulk("pong"), {Kind: engine.ReplyBulk, Bulk: msg}}), false
+	}
 	switch len(args) {
 	case 1:
 		return engine.StatusReply("PONG"), false
@@ -353,7 +385,11 @@ func cmdSwapDB(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
 		da, db := s.dbs[a].Load(), s.dbs[b].Load()
 		s.dbs[a].Store(db)
 		s.dbs[b].Store(da)
+		// Keyspace notifications name a database by its new number.
+		_ = da.SetIndex(int(b))
+		_ = db.SetIndex(int(a))
 		s.mu.Unlock()
+		s.dirtyWatchers(int(a), int(b))
 	}
 	return okReply, false
 }

@@ -149,7 +149,7 @@ func (s *Server) infoSection(sec string, c *client) []string {
 			kv("maxclients", 10000),
 			kv("client_recent_max_input_buffer", 0),
 			kv("client_recent_max_output_buffer", 0),
-			kv("blocked_clients", 0),
+			kv("blocked_clients", s.blockedClients.Load()),
 			kv("tracking_clients", 0),
 			kv("clients_in_timeout_table", 0),
 		}
@@ -187,6 +187,7 @@ func (s *Server) infoSection(sec string, c *client) []string {
 		}
 	case "stats":
 		t := s.totals()
+		ps := s.ps.Stats()
 		return []string{
 			kv("total_connections_received", s.connections.Load()),
 			kv("total_commands_processed", s.commands.Load()),
@@ -196,8 +197,8 @@ func (s *Server) infoSection(sec string, c *client) []string {
 			kv("evicted_keys", t.Evicted),
 			kv("keyspace_hits", t.Hits),
 			kv("keyspace_misses", t.Misses),
-			kv("pubsub_channels", 0),
-			kv("pubsub_patterns", 0),
+			kv("pubsub_channels", ps.Channels),
+			kv("pubsub_patterns", ps.Patterns),
 		}
 	case "replication":
 		return []string{
@@ -304,6 +305,7 @@ func (cf *config) init(o Options) {
 		cf.vals["bind"], cf.vals["port"] = host, port
 	}
 	cf.vals["requirepass"] = o.RequirePass
+	cf.vals["notify-keyspace-events"] = o.DBOptions.NotifyKeyspaceEvents
 }
 
 func (cf *config) get(name string) string {
@@ -405,17 +407,27 @@ func cmdConfig(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
 				}
 				v = strings.Join(f, " ")
 			case "events":
-				canon, ok := canonEvents(v)
-				if !ok {
-					return setFailed(name, "Invalid event class character. Use 'Ag$lshzxeKEtmd'."), false
+				// The engine's parser and canonical form (which knows
+				// Redis 7's 'n'), tried on the scratch database.
+				s.scratchMu.Lock()
+				err := s.scratch.SetNotifyKeyspaceEvents(v)
+				v = s.scratch.NotifyKeyspaceEvents()
+				s.scratch.SetNotifyKeyspaceEvents("")
+				s.scratchMu.Unlock()
+				if err != nil {
+					return setFailed(name, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."), false
 				}
-				v = canon
 			}
 			updates[canonical(name)] = v
 		}
 		s.cfg.mu.Lock()
 		for k, v := range updates {
 			s.cfg.vals[k] = v
+			if k == "notify-keyspace-events" {
+				for i := range s.dbs {
+					s.DB(i).SetNotifyKeyspaceEvents(v) // valid: checked above
+				}
+			}
 		}
 		s.cfg.mu.Unlock()
 		return okReply, false
@@ -453,35 +465,6 @@ func subcommandError(cmd string, sub []byte, known []string) engine.Reply {
 		return errReply("ERR wrong number of arguments for '" + cmd + "|" + lower(sub) + "' command")
 	}
 	return errReply("ERR unknown subcommand '" + sanitize(sub) + "'. Try " + strings.ToUpper(cmd) + " HELP.")
-}
-
-// canonEvents validates notify-keyspace-events flags and returns them in
-// Redis's canonical order.
-func canonEvents(v string) (string, bool) {
-	const classes = "Ag$lshzxeKEtmd"
-	set := map[byte]bool{}
-	for i := 0; i < len(v); i++ {
-		if !strings.ContainsRune(classes, rune(v[i])) {
-			return "", false
-		}
-		set[v[i]] = true
-	}
-	var out []byte
-	if set['A'] {
-		out = append(out, 'A')
-	}
-	for _, ch := range []byte("g$lshzxetmd") {
-		if set[ch] && !set['A'] {
-			out = append(out, ch)
-		}
-	}
-	if set['K'] {
-		out = append(out, 'K')
-	}
-	if set['E'] {
-		out = append(out, 'E')
-	}
-	return string(out), true
 }
 
 // globMatch is a small glob for CONFIG GET: * ? and [...].

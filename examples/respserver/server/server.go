@@ -48,6 +48,13 @@ type Options struct {
 	// ClientOutputTimeout: see ClientOutputLimit. Default 60s.
 	ClientOutputTimeout time.Duration
 
+	// SubscriberBuffer is the number of messages held for a subscribed
+	// client that does not keep up, beyond what its connection holds
+	// (ClientOutputLimit); past it the client is disconnected, as Redis
+	// does past client-output-buffer-limit pubsub. Default 1024
+	// (engine.DefaultSubscriptionBuffer).
+	SubscriberBuffer int
+
 	// Logf, if set, receives a line per notable event (client errors).
 	Logf func(format string, args ...any)
 }
@@ -64,6 +71,9 @@ func (o *Options) setDefaults() error {
 	}
 	if o.ClientOutputLimit <= 0 {
 		o.ClientOutputLimit = 256 << 10
+	}
+	if o.SubscriberBuffer <= 0 {
+		o.SubscriberBuffer = engine.DefaultSubscriptionBuffer
 	}
 	if o.ClientOutputTimeout <= 0 {
 		o.ClientOutputTimeout = 60 * time.Second
@@ -85,12 +95,16 @@ type Server struct {
 	done    chan struct{}
 	wg      sync.WaitGroup
 
-	nextID      atomic.Int64
-	connections atomic.Int64 // total_connections_received
-	commands    atomic.Int64 // total_commands_processed
-	rejected    atomic.Int64 // rejected_connections (none yet)
-	statBase    engine.ShardStats
-	cfg         config
+	nextID         atomic.Int64
+	connections    atomic.Int64 // total_connections_received
+	commands       atomic.Int64 // total_commands_processed
+	rejected       atomic.Int64 // rejected_connections (none yet)
+	blockedClients atomic.Int64 // clients in a blocking command
+	statBase       engine.ShardStats
+	scratch        *engine.DB     // always empty: checks CONFIG SET notify-keyspace-events
+	scratchMu      sync.Mutex     // serializes CONFIG SET\'s use of scratch
+	ps             *engine.PubSub // the databases' shared pub/sub hub
+	cfg            config
 }
 
 // New opens the databases and returns a server that is not yet listening.
@@ -107,8 +121,19 @@ func New(opts Options) (*Server, error) {
 		done:    make(chan struct{}),
 	}
 	s.cfg.init(opts)
+	scratch, err := engine.Open(engine.Options{Shards: 1})
+	if err != nil {
+		return nil, err
+	}
+	s.scratch = scratch
+	s.ps = opts.DBOptions.PubSub
+	if s.ps == nil {
+		s.ps = engine.NewPubSub()
+	}
 	for i := range s.dbs {
-		db, err := engine.Open(opts.DBOptions)
+		o := opts.DBOptions
+		o.PubSub, o.Index = s.ps, i
+		db, err := engine.Open(o)
 		if err != nil {
 			s.closeDBs()
 			return nil, err
@@ -210,6 +235,7 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) closeDBs() {
+	s.scratch.Close()
 	for i := range s.dbs {
 		if db := s.dbs[i].Load(); db != nil {
 			db.Close()
@@ -223,25 +249,50 @@ func (s *Server) logf(format string, args ...any) {
 	}
 }
 
-// client is one connection's state.
+// client is one connection's state. The fields above mu belong to the
+// connection's goroutine; those below it are also read (CLIENT LIST, INFO,
+// CLIENT UNBLOCK, SWAPDB) by other connections' goroutines.
 type client struct {
 	id      int64
 	conn    net.Conn
 	addr    string
 	laddr   string
 	created time.Time
+	rd      *reader
+	w       *bufio.Writer
 
 	db     int  // selected database
 	authed bool // AUTH done, or no password required
 	reply  replyMode
 
+	// MULTI/WATCH state (multi.go).
+	inMulti   bool
+	queued    []queuedCmd
+	execAbort bool           // a command was refused while queued
+	watches   []engine.Watch // WATCHed keys, of any database
+	watchKeys []watchKey     // the same keys, to watch each once
+
+	// Pub/sub state (pubsub.go): set while subscribed to anything.
+	sub *engine.Subscription
+
+	// several, when set by a command, are its replies (SUBSCRIBE a b ...
+	// answers once per channel); the command's own reply is not written.
+	several []engine.Reply
+
 	// Read by CLIENT LIST from other goroutines.
-	mu      sync.Mutex
-	name    string
-	dbIdx   int
-	lastCmd string
-	lastAt  time.Time
-	closing bool
+	mu       sync.Mutex
+	name     string
+	dbIdx    int
+	lastCmd  string
+	lastAt   time.Time
+	closing  bool
+	multiLen int                     // commands queued in MULTI, -1 outside
+	watchDBs []int                   // databases with WATCHed keys (SWAPDB dirties them)
+	dirty    bool                    // a WATCHed key is known to have changed (SWAPDB)
+	blocked  bool                    // in a blocking command
+	unblock  context.CancelCauseFunc // ends the blocking command (CLIENT UNBLOCK)
+	nsub     int                     // channels subscribed to
+	npsub    int                     // patterns subscribed to
 }
 
 type replyMode uint8
@@ -267,12 +318,13 @@ func (w deadlineWriter) Write(p []byte) (int, error) {
 
 func (s *Server) serveConn(conn net.Conn) {
 	c := &client{
-		id:      s.nextID.Add(1),
-		conn:    conn,
-		addr:    conn.RemoteAddr().String(),
-		laddr:   conn.LocalAddr().String(),
-		created: time.Now(),
-		authed:  s.opts.RequirePass == "",
+		id:       s.nextID.Add(1),
+		conn:     conn,
+		addr:     conn.RemoteAddr().String(),
+		laddr:    conn.LocalAddr().String(),
+		created:  time.Now(),
+		authed:   s.opts.RequirePass == "",
+		multiLen: -1,
 	}
 	c.lastAt = c.created
 	s.mu.Lock()
@@ -298,43 +350,83 @@ func (s *Server) serveConn(conn net.Conn) {
 }
 
 // handle reads requests and writes replies until the connection ends.
-// Pipelined requests are all executed before the replies are flushed.
+// Pipelined requests are all executed before the replies are flushed. A
+// subscribed client is served by serveSubscribed, which also writes the
+// messages as they arrive.
 func (s *Server) handle(c *client) {
-	rd := newReader(c.conn, s.opts.MaxRequestBytes)
-	w := bufio.NewWriterSize(deadlineWriter{c.conn, s.opts.ClientOutputTimeout}, s.opts.ClientOutputLimit)
-	ctx := context.Background()
+	c.rd = newReader(c.conn, s.opts.MaxRequestBytes)
+	c.w = bufio.NewWriterSize(deadlineWriter{c.conn, s.opts.ClientOutputTimeout}, s.opts.ClientOutputLimit)
+	defer s.endClient(c)
 	for {
-		args, err := rd.read()
-		if err != nil {
-			var pe protocolError
-			if errors.As(err, &pe) {
-				writeReply(w, engine.ErrorReply(pe.Error()))
-				w.Flush()
-				s.logf("client %d %s: %v", c.id, c.addr, pe)
-			} else if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-				w.Flush()
+		if c.subscribed() {
+			if !s.serveSubscribed(c) {
+				return
 			}
+			continue
+		}
+		args, err := c.rd.read()
+		if !s.serve(c, args, err) {
 			return
 		}
-		if args != nil {
-			r, quit := s.exec(ctx, c, args)
-			switch c.reply {
-			case replyOn:
-				writeReply(w, r)
-			case replySkipNext:
-				c.reply = replySkip
-			case replySkip:
-				c.reply = replyOn
-			}
-			if quit {
-				w.Flush()
-				return
-			}
+	}
+}
+
+// serve executes one request read from c (or handles the read's error) and
+// writes its reply, flushing when no other request is already buffered. It
+// reports whether the connection goes on.
+func (s *Server) serve(c *client, args [][]byte, err error) bool {
+	if err != nil {
+		var pe protocolError
+		if errors.As(err, &pe) {
+			writeReply(c.w, engine.ErrorReply(pe.Error()))
+			c.w.Flush()
+			s.logf("client %d %s: %v", c.id, c.addr, pe)
+		} else if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+			c.w.Flush()
 		}
-		if !rd.buffered() {
-			if err := w.Flush(); err != nil {
-				return
+		return false
+	}
+	if args != nil {
+		r, quit := s.exec(c, args)
+		if c.several != nil {
+			if c.reply == replyOn {
+				for _, r := range c.several {
+					writeReply(c.w, r)
+				}
+			} else {
+				s.writeReply(c, r) // CLIENT REPLY OFF/SKIP: no reply at all
 			}
+			c.several = nil
+		} else {
+			s.writeReply(c, r)
+		}
+		if quit {
+			c.w.Flush()
+			return false
 		}
 	}
+	if !c.rd.buffered() {
+		if err := c.w.Flush(); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// writeReply writes r to c unless CLIENT REPLY says otherwise.
+func (s *Server) writeReply(c *client, r engine.Reply) {
+	switch c.reply {
+	case replyOn:
+		writeReply(c.w, r)
+	case replySkipNext:
+		c.reply = replySkip
+	case replySkip:
+		c.reply = replyOn
+	}
+}
+
+// endClient releases what the connection holds when it ends.
+func (s *Server) endClient(c *client) {
+	s.closeSub(c)
+	c.watches, c.queued = nil, nil
 }
