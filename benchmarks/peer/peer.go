@@ -33,6 +33,13 @@ type MemoryAccountant interface {
 	AccountedBytes() int64
 }
 
+// Waiter is implemented by peers whose Set is applied asynchronously
+// (ristretto, theine): Wait returns when every earlier Set is visible.
+// Loaders call it before they read their keys back; the timed loops do not.
+type Waiter interface {
+	Wait()
+}
+
 // Factory makes an empty cache that will be asked to hold about n keys.
 // Peers with a size bound must set it above n: the benchmarks measure
 // storage, not eviction.

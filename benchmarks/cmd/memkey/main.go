@@ -14,6 +14,15 @@
 //     cycle is complete, so this is mostly marking) and the CPU time the
 //     GC spent in it (runtime/metrics /cpu/classes/gc/total).
 //
+// -kind zset loads one sorted set of n members (the keys above, scores
+// 0..n-1) and -kind hash one hash of n fields (values as above); only
+// jackdaw (typed API) and redis have those.
+//
+// -peer redis measures a redis-server instead ($JACKDAW_BENCH_REDIS, or
+// one started for the run): FLUSHALL, then heap/key is the growth of
+// INFO memory's used_memory (what Redis's allocator holds for the data)
+// and rss/key that of used_memory_rss; the GC columns are "-".
+//
 // Run each measurement in a fresh process (memkey.sh does): the heap and
 // RSS a previous load leaves behind would blur the deltas.
 package main
@@ -36,15 +45,35 @@ func main() {
 	name := flag.String("peer", "jackdaw", "peer to load: "+strings.Join(peer.Names(), ", "))
 	n := flag.Int("n", 1_000_000, "number of keys")
 	valsize := flag.Int("valsize", 16, "value size in bytes")
+	kind := flag.String("kind", "string", "what to load: string (n keys), zset (n members of one sorted set) or hash (n fields of one hash)")
 	header := flag.Bool("header", false, "print the column header and exit")
 	flag.Parse()
 	if *header {
-		printRow("peer", "keys", "val", "heap/key", "rss/key", "rss/key freed", "acct/key", "gc pause", "gc wall", "gc cpu")
+		printRow("peer", "kind", "keys", "val", "heap/key", "rss/key", "rss/key freed", "acct/key", "gc pause", "gc wall", "gc cpu")
 		return
 	}
 	if *n <= 0 || *n > 99_999_999 || *valsize < 0 {
 		fmt.Fprintln(os.Stderr, "memkey: need 0 < -n <= 99999999 and -valsize >= 0")
 		os.Exit(2)
+	}
+	if *kind != "string" && *kind != "zset" && *kind != "hash" {
+		fmt.Fprintln(os.Stderr, "memkey: -kind must be string, zset or hash")
+		os.Exit(2)
+	}
+	if *name == "redis" {
+		defer peer.StopRedis()
+		heap, rss, err := redisLoad(*kind, *n, *valsize)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "memkey: redis:", err)
+			os.Exit(1)
+		}
+		printRow(*name, *kind, strconv.Itoa(*n), strconv.Itoa(*valsize),
+			perKey(heap, *n), perKey(rss, *n), "-", "-", "-", "-", "-")
+		return
+	}
+	if *kind != "string" {
+		typedMain(*name, *kind, *n, *valsize)
+		return
 	}
 
 	runtime.GC()
@@ -57,6 +86,27 @@ func main() {
 		os.Exit(2)
 	}
 	load(c, *n, *valsize)
+	if w, ok := c.(peer.Waiter); ok {
+		// ristretto, theine: apply the buffered sets; ristretto drops
+		// sets when its buffer is full, so set those keys again.
+		for round := 0; ; round++ {
+			w.Wait()
+			missing := 0
+			for i := range *n {
+				if _, ok := c.Get(key(i)); !ok {
+					missing++
+					c.Set(key(i), value(i, *valsize))
+				}
+			}
+			if missing == 0 {
+				break
+			}
+			if round == 10 {
+				fmt.Fprintf(os.Stderr, "memkey: %s: %d keys still missing after load\n", *name, missing)
+				os.Exit(1)
+			}
+		}
+	}
 
 	runtime.GC()
 	runtime.GC()
@@ -78,7 +128,7 @@ func main() {
 	}
 	c.Close()
 
-	printRow(*name, strconv.Itoa(*n), strconv.Itoa(*valsize),
+	printRow(*name, *kind, strconv.Itoa(*n), strconv.Itoa(*valsize),
 		perKey(int64(heap1)-int64(heap0), *n),
 		perKey(rss1-rss0, *n),
 		perKey(rss2-rss0, *n),
@@ -87,7 +137,7 @@ func main() {
 }
 
 func printRow(cols ...string) {
-	fmt.Printf("%-9s %9s %4s %9s %8s %14s %9s %9s %9s %9s\n", toAny(cols)...)
+	fmt.Printf("%-9s %6s %9s %4s %9s %8s %14s %9s %9s %9s %9s\n", toAny(cols)...)
 }
 
 func toAny(s []string) []any {
@@ -116,13 +166,19 @@ func round(d time.Duration) string {
 // them (jackdaw) leaves them as garbage for the GC.
 func load(c peer.Cache, n, valsize int) {
 	for i := range n {
-		v := make([]byte, valsize)
-		copy(v, "val:")
-		for j := 4; j < valsize; j++ {
-			v[j] = byte('a' + (i+j)%26) // not a number: jackdaw keeps it raw
-		}
-		c.Set(key(i), v)
+		c.Set(key(i), value(i, valsize))
 	}
+}
+
+// value returns key i's value: valsize bytes, a fresh allocation, not a
+// number (so jackdaw keeps it raw).
+func value(i, valsize int) []byte {
+	v := make([]byte, valsize)
+	copy(v, "val:")
+	for j := 4; j < valsize; j++ {
+		v[j] = byte('a' + (i+j)%26)
+	}
+	return v
 }
 
 func key(i int) string {
