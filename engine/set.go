@@ -365,7 +365,7 @@ func (db *DB) setAlgebraLocked(op setAlgebraOp, keys []string) (*structures.Set,
 		sortSetsBySize(sets)
 		for m := range sets[0].All() {
 			if inAllSets(m, sets) {
-				res.Add(m)
+				res.AddNew(m) // sets[0]'s members are distinct
 			}
 		}
 	case setOpUnion:
@@ -388,7 +388,7 @@ func (db *DB) setAlgebraLocked(op setAlgebraOp, keys []string) (*structures.Set,
 					continue members
 				}
 			}
-			res.Add(m)
+			res.AddNew(m)
 		}
 	}
 	return res, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -280,4 +281,22 @@ func TestSetEncoding(t *testing.T) {
 	require.Equal(t, "listpack", h.Encoding())
 	h.Set([]byte("f"), make([]byte, 65))
 	require.Equal(t, "hashtable", h.Encoding())
+}
+
+func TestSetAddNew(t *testing.T) {
+	for _, n := range []int{3, packedMaxEntries, packedMaxEntries + 5} {
+		s, ref := NewSet(), NewSet()
+		for i := 0; i < n; i++ {
+			m := []byte(strconv.Itoa(i))
+			s.AddNew(m)
+			require.True(t, ref.Add(m))
+		}
+		s.AddNew(make([]byte, packedMaxValue+1)) // a long member: dense from here
+		ref.Add(make([]byte, packedMaxValue+1))
+		require.Equal(t, ref.Len(), s.Len())
+		require.ElementsMatch(t, ref.Members(), s.Members())
+		for m := range ref.All() {
+			require.True(t, s.Contains(m))
+		}
+	}
 }
