@@ -113,21 +113,21 @@ func cloneObject(o shard.Object) shard.Object {
 	panic("engine: cloneObject: an aggregate type without a clone") // a new type must be added above
 }
 
-// copyElems copies elements that alias a collection's storage into one new
-// allocation, so that they never change (and can go into replies). Empty
-// elements stay non-nil: nil means "absent" in replies.
+// copyElems replaces the elements of vs, which alias a collection's
+// storage, by copies in one new allocation, so that they never change (and
+// can go into replies), and returns vs. vs must be the caller's own slice.
+// Empty elements stay non-nil: nil means "absent" in replies.
 func copyElems(vs [][]byte) [][]byte {
 	total := 0
 	for _, v := range vs {
 		total += len(v)
 	}
 	buf := make([]byte, total)
-	out := make([][]byte, len(vs))
 	off := 0
 	for i, v := range vs {
 		n := copy(buf[off:], v)
-		out[i] = buf[off : off+n : off+n]
+		vs[i] = buf[off : off+n : off+n]
 		off += n
 	}
-	return out
+	return vs
 }
