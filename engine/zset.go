@@ -453,9 +453,20 @@ func (db *DB) ZRangeWith(key string, s ZRangeSpec) ([]ZMember, error) {
 	return zrangeOf(z, s.query()), nil
 }
 
+// zrangeHint bounds the capacity zrangeOf reserves before it knows how
+// many members a range holds.
+const zrangeHint = 64
+
 // zrangeOf collects a range of z.
 func zrangeOf(z *structures.ZSet, q zrangeQuery) []ZMember {
-	out := []ZMember{}
+	// Room for the usual small range at once (a LIMIT, or a short set);
+	// beyond zrangeHint the slice grows as needed, so that a narrow range
+	// of a huge set does not allocate for all of it.
+	hint := min(z.Len(), zrangeHint)
+	if q.limit >= 0 {
+		hint = min(hint, q.limit)
+	}
+	out := make([]ZMember, 0, hint)
 	collect := func(m string, s float64) bool {
 		out = append(out, ZMember{Member: m, Score: s})
 		return true
