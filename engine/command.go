@@ -91,6 +91,13 @@ func (db *DB) Do(ctx context.Context, args ...[]byte) Reply {
 	if cmd == nil {
 		return unknownCommand(args)
 	}
+	return db.DoCommand(ctx, cmd, args...)
+}
+
+// DoCommand is Do for a command already looked up: cmd is
+// LookupCommand(args[0]). A server that looks each name up once for its
+// own purposes saves Do's lookup.
+func (db *DB) DoCommand(ctx context.Context, cmd *Command, args ...[]byte) Reply {
 	if !cmd.arityOK(len(args)) {
 		return ErrorReply("ERR wrong number of arguments for '" + cmd.Name + "' command")
 	}

@@ -6,6 +6,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/jackdawdb/jackdaw/examples/respserver/server"
@@ -16,7 +17,19 @@ func main() {
 	pass := flag.String("requirepass", "", "password clients must AUTH with")
 	dbs := flag.Int("databases", 16, "number of logical databases")
 	verbose := flag.Bool("v", false, "log client protocol errors")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file until shutdown")
 	flag.Parse()
+
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	opts := server.Options{Addr: *addr, RequirePass: *pass, Databases: *dbs}
 	if *verbose {
@@ -34,7 +47,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := srv.Serve(ctx); err != nil {
-		log.Fatal(err)
+		log.Print(err)
 	}
 	log.Printf("shut down")
 }

@@ -124,23 +124,13 @@ func (s *Server) exec(c *client, args [][]byte) (r engine.Reply, quit bool) {
 			lname = append(lname, ch)
 		}
 	}
-	sc := serverCmds[string(lname)] // no allocation for the lookup
-	var ec *engine.Command
-	var name string
-	switch {
-	case sc != nil:
-		name = sc.Name
-	default:
-		if ec = engine.LookupCommand(args[0]); ec != nil {
-			name = ec.Name
-		}
-	}
+	e := cmdIndex[string(lname)] // one lookup, no allocation
+	sc, ec, name := e.sc, e.ec, e.name
 	full := name
-	if len(args) > 1 && containers[name] {
+	if len(args) > 1 && e.container {
 		full = name + "|" + lower(args[1])
 	}
 	c.mu.Lock()
-	c.lastAt = time.Now()
 	if name != "" {
 		c.lastCmd = full
 	} else {
@@ -173,7 +163,29 @@ func (s *Server) exec(c *client, args [][]byte) (r engine.Reply, quit bool) {
 	case ec.Flags&engine.FlagBlocking != 0:
 		return s.doBlocking(c, args)
 	}
-	return s.DB(c.db).Do(context.Background(), args...), false
+	return s.DB(c.db).DoCommand(context.Background(), ec, args...), false
+}
+
+// cmdEntry is what exec needs to know of a command name: the server's
+// command or the engine's, in one lookup.
+type cmdEntry struct {
+	name      string
+	sc        *serverCmd
+	ec        *engine.Command
+	container bool // has subcommands: CLIENT LIST shows cmd=client|list
+}
+
+// cmdIndex maps every lower-case command name to its entry.
+var cmdIndex map[string]cmdEntry
+
+func init() {
+	cmdIndex = make(map[string]cmdEntry)
+	for _, c := range engine.Commands() {
+		cmdIndex[c.Name] = cmdEntry{name: c.Name, ec: c, container: containers[c.Name]}
+	}
+	for name, c := range serverCmds { // the server's own take precedence
+		cmdIndex[name] = cmdEntry{name: name, sc: c, container: containers[name]}
+	}
 }
 
 func arityOK(arity, n int) bool {

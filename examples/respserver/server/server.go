@@ -364,7 +364,13 @@ func (s *Server) handle(c *client) {
 			}
 			continue
 		}
+		fresh := !c.rd.buffered() // the read waits for the client: a new batch
 		args, err := c.rd.read()
+		if fresh {
+			c.mu.Lock()
+			c.lastAt = time.Now() // once per batch of pipelined commands, not per command
+			c.mu.Unlock()
+		}
 		if !s.serve(c, args, err) {
 			return
 		}
