@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"unsafe"
 
 	"github.com/jackdawdb/jackdaw/shard"
 )
@@ -234,8 +237,8 @@ func (w *Watch) changedLocked(now int64) bool {
 // transaction, as Redis's EXEC does, and returns one reply per command.
 // A command's error (WRONGTYPE, say) is its reply; the others still run.
 // It returns ErrWatchedKeyChanged, running nothing, if a key of watches
-// changed since its Watch. Watches of other DBs are checked just before
-// the transaction locks its own shards.
+// changed since its Watch; watches of other DBs are checked under their
+// shards' locks too, at the instant the transaction begins.
 //
 // Exec locks the shards of the commands' keys; a command whose keys it
 // cannot tell from the table (KEYS, FLUSHALL, or a numkeys form such as
@@ -263,31 +266,64 @@ func (db *DB) Exec(ctx context.Context, watches []Watch, cmds [][][]byte) ([]Rep
 			tx.held[i] = true
 		}
 	}
-	now := db.nowMs()
+	// The watched keys' shards: this DB's join the transaction's; those
+	// of other DBs are locked with them just for the check, so that no
+	// write can fall between the check and the commands. DBs are locked in
+	// the order of their addresses, as Move does, shards ascending in each.
+	type dbShards struct {
+		c      *core
+		shards []*shard.Shard
+	}
+	var others []dbShards
 	for i := range watches {
 		w := &watches[i]
 		if w.c == db.core {
 			tx.held[w.k.sh.Index] = true
 			continue
 		}
-		w.k.sh.Lock()
-		changed := w.changedLocked(now)
-		w.k.sh.Unlock()
-		if changed {
-			return nil, ErrWatchedKeyChanged
+		j := slices.IndexFunc(others, func(g dbShards) bool { return g.c == w.c })
+		if j < 0 {
+			others = append(others, dbShards{c: w.c})
+			j = len(others) - 1
+		}
+		if !slices.Contains(others[j].shards, w.k.sh) {
+			others[j].shards = append(others[j].shards, w.k.sh)
 		}
 	}
-	ls := db.lockHeld(tx.held)
+	addr := func(c *core) uintptr { return uintptr(unsafe.Pointer(c)) }
+	slices.SortFunc(others, func(a, b dbShards) int { return cmp.Compare(addr(a.c), addr(b.c)) })
+	var ls lockSet
+	ownLocked := false
+	for _, g := range others {
+		if !ownLocked && addr(db.core) < addr(g.c) {
+			ls, ownLocked = db.lockHeld(tx.held), true
+		}
+		slices.SortFunc(g.shards, func(a, b *shard.Shard) int { return a.Index - b.Index })
+		for _, sh := range g.shards {
+			sh.Lock()
+		}
+	}
+	if !ownLocked {
+		ls = db.lockHeld(tx.held)
+	}
+	now := db.opts.Clock().UnixMilli()
+	changed := false
+	for i := range watches {
+		changed = changed || watches[i].changedLocked(now)
+	}
+	for _, g := range others {
+		for _, sh := range g.shards {
+			sh.Unlock()
+		}
+	}
 	tx.now = now
 	db.freeze(tx, true)
 	defer func() {
 		db.freeze(tx, false)
 		ls.unlock()
 	}()
-	for i := range watches {
-		if w := &watches[i]; w.c == db.core && w.changedLocked(now) {
-			return nil, ErrWatchedKeyChanged
-		}
+	if changed {
+		return nil, ErrWatchedKeyChanged
 	}
 	view := db.view(tx)
 	replies := make([]Reply, 0, len(cmds))
