@@ -138,6 +138,52 @@ func runKeys(db *DB, cmd *Command, args [][]byte) Reply {
 	return cmd.run(db, args)
 }
 
+// DoPipeline runs cmds in order and appends their replies to out, as Do
+// would one after another, but consecutive single-key commands whose keys
+// share a shard run under one acquisition of its lock: a pipelined client
+// pays one lock per such run, not one per command, and a hot key shared by
+// many pipelining clients changes hands far less often. Other commands
+// (blocking, multi-key, keyless) run as Do runs them. Each command is as
+// atomic as alone; the run as a whole is not a transaction.
+func (db *DB) DoPipeline(ctx context.Context, cmds [][][]byte, out []Reply) []Reply {
+	if db.tx != nil {
+		for _, args := range cmds {
+			out = append(out, db.Do(ctx, args...))
+		}
+		return out
+	}
+	held := -1 // the shard whose lock this run holds
+	defer func() {
+		if held >= 0 {
+			db.unlockShard(held)
+		}
+	}()
+	for _, args := range cmds {
+		var cmd *Command
+		if len(args) > 0 {
+			cmd = LookupCommand(args[0])
+		}
+		if cmd == nil || !cmd.arityOK(len(args)) || cmd.block != nil || cmd.FirstKey == 0 || cmd.FirstKey != cmd.LastKey {
+			if held >= 0 && cmd != nil && cmd.arityOK(len(args)) {
+				db.unlockShard(held) // it may lock any shard: let go first
+				held = -1
+			}
+			out = append(out, db.Do(ctx, args...))
+			continue
+		}
+		k := db.key(str(args[cmd.FirstKey]))
+		if held != k.sh.Index {
+			if held >= 0 {
+				db.unlockShard(held)
+			}
+			k.sh.Lock()
+			held = k.sh.Index
+		}
+		out = append(out, cmd.run(db, args))
+	}
+	return out
+}
+
 // DoStrings is Do with string arguments.
 func (db *DB) DoStrings(ctx context.Context, args ...string) Reply {
 	b := make([][]byte, len(args))

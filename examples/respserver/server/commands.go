@@ -114,17 +114,7 @@ func wrongArity(name string) engine.Reply {
 // after the reply.
 func (s *Server) exec(c *client, args [][]byte) (r engine.Reply, quit bool) {
 	s.commands.Add(1)
-	var buf [32]byte
-	lname := buf[:0]
-	if len(args[0]) <= len(buf) {
-		for _, ch := range args[0] {
-			if 'A' <= ch && ch <= 'Z' {
-				ch += 'a' - 'A'
-			}
-			lname = append(lname, ch)
-		}
-	}
-	e := cmdIndex[string(lname)] // one lookup, no allocation
+	e := lookupEntry(args[0])
 	sc, ec, name := e.sc, e.ec, e.name
 	full := name
 	if len(args) > 1 && e.container {
@@ -177,6 +167,23 @@ type cmdEntry struct {
 
 // cmdIndex maps every lower-case command name to its entry.
 var cmdIndex map[string]cmdEntry
+
+// lookupEntry finds name (any case) in cmdIndex, without allocating; the
+// zero entry if there is no such command.
+func lookupEntry(name []byte) cmdEntry {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return cmdEntry{}
+	}
+	lname := buf[:0]
+	for _, ch := range name {
+		if 'A' <= ch && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		lname = append(lname, ch)
+	}
+	return cmdIndex[string(lname)]
+}
 
 func init() {
 	cmdIndex = make(map[string]cmdEntry)

@@ -278,6 +278,7 @@ type client struct {
 	// several, when set by a command, are its replies (SUBSCRIBE a b ...
 	// answers once per channel); the command's own reply is not written.
 	several []engine.Reply
+	pipe    pipeline // a run of pipelined commands (pipeline.go)
 
 	// Read by CLIENT LIST from other goroutines.
 	mu       sync.Mutex
@@ -370,6 +371,14 @@ func (s *Server) handle(c *client) {
 			c.mu.Lock()
 			c.lastAt = time.Now() // once per batch of pipelined commands, not per command
 			c.mu.Unlock()
+		}
+		if err == nil && c.rd.buffered() {
+			if name, ok := pipelinable(c, args); ok {
+				if !s.servePipeline(c, name, args) {
+					return
+				}
+				continue
+			}
 		}
 		if !s.serve(c, args, err) {
 			return
