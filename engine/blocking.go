@@ -121,6 +121,17 @@ func (db *DB) serveReady(ready []*waitQueue) {
 // serveQueue serves q's waiters in order while its key has something for
 // them, and returns the queues that became ready meanwhile.
 func (db *DB) serveQueue(q *waitQueue) []*waitQueue {
+	var more []*waitQueue
+	// collect takes the queues that serving made ready in the locked
+	// shards; it runs before every unlock, or a waiter on them could be
+	// left asleep with its key full.
+	collect := func(ls lockSet) {
+		for _, i := range ls.idx {
+			p := &db.parts[i]
+			more = append(more, p.ready...)
+			p.ready = nil
+		}
+	}
 	ls := lockSet{db: db, idx: []int{q.idx}}
 	ls.lock()
 	q.readied = false
@@ -152,6 +163,7 @@ func (db *DB) serveQueue(q *waitQueue) []*waitQueue {
 			break
 		}
 		if relock >= 0 {
+			collect(ls)
 			ls.unlockRaw()
 			ls.idx = []int{q.idx, relock}
 			ls.lock()
@@ -166,12 +178,7 @@ func (db *DB) serveQueue(q *waitQueue) []*waitQueue {
 		pick.res, pick.err = db.popForLocked(k, &pick.op)
 		close(pick.done)
 	}
-	var more []*waitQueue
-	for _, i := range ls.idx {
-		p := &db.parts[i]
-		more = append(more, p.ready...)
-		p.ready = nil
-	}
+	collect(ls)
 	ls.unlockRaw()
 	return more
 }

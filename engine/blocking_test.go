@@ -434,3 +434,35 @@ func TestBlockingStress(t *testing.T) {
 	require.Eventually(t, func() bool { return runtime.NumGoroutine() <= before }, 5*time.Second, time.Millisecond,
 		"goroutines: before %d, now %d", before, runtime.NumGoroutine())
 }
+
+// TestBlockingMoveChainAcrossShards: serving BLMOVEs into destinations on
+// two other shards (the server relocks between them) still wakes a client
+// waiting on the first destination.
+func TestBlockingMoveChainAcrossShards(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := context.Background()
+	// src, dstJ and dstK on three different shards.
+	names := []string{"src"}
+	for i := 0; len(names) < 3; i++ {
+		n := fmt.Sprintf("dst%d", i)
+		ok := true
+		for _, m := range names {
+			ok = ok && engine.ShardOfForTest(db, n) != engine.ShardOfForTest(db, m)
+		}
+		if ok {
+			names = append(names, n)
+		}
+	}
+	src, dstJ, dstK := names[0], names[1], names[2]
+	a := goDo(ctx, db, "BLMOVE", src, dstJ, "LEFT", "LEFT", "0")
+	waitBlocked(t, db, src, 1)
+	b := goDo(ctx, db, "BLMOVE", src, dstK, "LEFT", "LEFT", "0")
+	waitBlocked(t, db, src, 2)
+	c := goDo(ctx, db, "BLPOP", dstJ, "0")
+	waitBlocked(t, db, dstJ, 1)
+	requireInt(t, do(db, "RPUSH", src, "one", "two"), 2)
+	requireBulk(t, recv(t, a), "one")
+	requireBulk(t, recv(t, b), "two")
+	require.Equal(t, []string{dstJ, "one"}, bulks(t, recv(t, c)))
+	requireInt(t, do(db, "LLEN", dstK), 1)
+}

@@ -16,3 +16,6 @@ func BlockedForTest(db *DB, key string) int {
 	}
 	return 0
 }
+
+// ShardOfForTest is the index of key's shard.
+func ShardOfForTest(db *DB, key string) int { return db.key(key).sh.Index }
