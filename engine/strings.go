@@ -166,7 +166,14 @@ func (db *DB) getLocked(k dbKey) ([]byte, bool, error) {
 // Set stores value under key, replacing any value of any type and removing
 // its TTL. value is copied.
 func (db *DB) Set(key string, value []byte) error {
-	_, err := db.SetArgs(key, value, SetArgs{})
+	// SetArgs{} without its conversion: plain SET is the hottest write.
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	k := db.key(key)
+	db.lockKey(k)
+	defer db.unlockKey(k)
+	_, err := db.setLocked(k, value, setOp{ttl: ttlClear})
 	return err
 }
 
