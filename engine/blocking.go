@@ -127,9 +127,7 @@ func (db *DB) serveQueue(q *waitQueue) []*waitQueue {
 	// left asleep with its key full.
 	collect := func(ls lockSet) {
 		for _, i := range ls.idx {
-			p := &db.parts[i]
-			more = append(more, p.ready...)
-			p.ready = nil
+			more = db.takeReadyLocked(more, i)
 		}
 	}
 	ls := lockSet{db: db, idx: []int{q.idx}}

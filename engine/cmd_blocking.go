@@ -107,11 +107,7 @@ func cmdBRPopLPush(ctx context.Context, db *DB, args [][]byte) Reply {
 }
 
 func cmdBLMove(ctx context.Context, db *DB, args [][]byte) Reply {
-	from, err := parseListEnd(args[3])
-	if err != nil {
-		return errReply(err)
-	}
-	to, err := parseListEnd(args[4])
+	from, to, err := parseListEnds(args[3], args[4])
 	if err != nil {
 		return errReply(err)
 	}

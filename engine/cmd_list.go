@@ -36,6 +36,16 @@ func listRangeInt(arg []byte, lo, hi int64, msg error) (int, error) {
 	return listClamp(n), nil
 }
 
+// parseListEnds parses LMOVE's (and BLMOVE's) wherefrom and whereto.
+func parseListEnds(from, to []byte) (End, End, error) {
+	f, err := parseListEnd(from)
+	if err != nil {
+		return 0, 0, err
+	}
+	t, err := parseListEnd(to)
+	return f, t, err
+}
+
 // parseListEnd parses LEFT or RIGHT.
 func parseListEnd(arg []byte) (End, error) {
 	switch {
@@ -248,11 +258,7 @@ func cmdLPos(db *DB, args [][]byte) Reply {
 }
 
 func cmdLMove(db *DB, args [][]byte) Reply {
-	from, err := parseListEnd(args[3])
-	if err != nil {
-		return errReply(err)
-	}
-	to, err := parseListEnd(args[4])
+	from, to, err := parseListEnds(args[3], args[4])
 	if err != nil {
 		return errReply(err)
 	}

@@ -163,8 +163,12 @@ func (db *DB) DoPipeline(ctx context.Context, cmds [][][]byte, out []Reply) []Re
 		if len(args) > 0 {
 			cmd = LookupCommand(args[0])
 		}
-		if cmd == nil || !cmd.arityOK(len(args)) || cmd.block != nil || cmd.FirstKey == 0 || cmd.FirstKey != cmd.LastKey {
-			if held >= 0 && cmd != nil && cmd.arityOK(len(args)) {
+		switch {
+		case cmd == nil || !cmd.arityOK(len(args)):
+			out = append(out, db.Do(ctx, args...)) // an error reply: it locks nothing
+			continue
+		case cmd.block != nil || cmd.FirstKey == 0 || cmd.FirstKey != cmd.LastKey:
+			if held >= 0 {
 				db.unlockShard(held) // it may lock any shard: let go first
 				held = -1
 			}

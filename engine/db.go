@@ -136,12 +136,6 @@ func (db *DB) shardIndex(key string) (int, uint64) {
 	return int(rh >> db.shift), h
 }
 
-// route returns key's shard and hash.
-func (db *DB) route(key string) (*shard.Shard, uint64) {
-	i, h := db.shardIndex(key)
-	return db.shards[i], h
-}
-
 // dbKey is a key with its shard and hash worked out once.
 type dbKey struct {
 	name string
@@ -215,15 +209,24 @@ func (db *DB) unlockShard(i int) {
 	if db.tx != nil {
 		return
 	}
+	ready := db.takeReadyLocked(nil, i)
+	db.shards[i].Unlock()
+	if len(ready) > 0 {
+		db.serveReady(ready)
+	}
+}
+
+// takeReadyLocked appends to ready the queues that writes made ready in
+// shard i, and forgets them there: whoever unlocks the shard serves them.
+// REQUIRES: shard i is locked.
+func (db *DB) takeReadyLocked(ready []*waitQueue, i int) []*waitQueue {
 	p := &db.parts[i]
 	if len(p.ready) == 0 {
-		db.shards[i].Unlock()
-		return
+		return ready
 	}
-	ready := p.ready
+	ready = append(ready, p.ready...)
 	p.ready = nil
-	db.shards[i].Unlock()
-	db.serveReady(ready)
+	return ready
 }
 
 // lockSet is a set of shards locked together, in ascending index order so
@@ -273,10 +276,7 @@ func (ls lockSet) unlock() {
 	var ready []*waitQueue
 	for j := len(ls.idx) - 1; j >= 0; j-- {
 		i := ls.idx[j]
-		if p := &db.parts[i]; len(p.ready) > 0 {
-			ready = append(ready, p.ready...)
-			p.ready = nil
-		}
+		ready = db.takeReadyLocked(ready, i)
 		db.shards[i].Unlock()
 	}
 	if len(ready) > 0 {

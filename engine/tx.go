@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/jackdawdb/jackdaw/shard"
@@ -180,22 +181,16 @@ func (db *DB) Update(ctx context.Context, keys []string, fn func(tx *DB) error) 
 		}
 	}()
 	defer func() {
-		if err == nil {
-			return
-		}
-		tx.rollbackLocked()
-	}()
-	defer func() {
 		p := recover()
-		if p == nil {
-			return
+		if m, ok := p.(txMisuse); ok { // an undeclared key: an error, not a panic
+			err, p = m.err, nil
 		}
-		if m, ok := p.(txMisuse); ok {
-			err = m.err
-			return
+		if p != nil || err != nil {
+			tx.rollbackLocked()
 		}
-		tx.rollbackLocked()
-		panic(p)
+		if p != nil {
+			panic(p)
+		}
 	}()
 	return fn(db.view(tx))
 }
@@ -214,7 +209,7 @@ func (db *DB) Watch(keys ...string) []Watch {
 	out := make([]Watch, 0, len(keys))
 	for _, name := range keys {
 		k := db.key(name)
-		k.name = string([]byte(name)) // keep no alias of caller bytes
+		k.name = strings.Clone(name) // keep no alias of caller bytes
 		db.lockKey(k)
 		w := Watch{c: db.core, k: k}
 		if r := k.find(); r != 0 { // find first: an expired key is deleted now, not later
