@@ -196,6 +196,18 @@ func (db *DB) SetNotifyKeyspaceEvents(flags string) error {
 	return nil
 }
 
+// CanonicalNotifyKeyspaceEvents checks flags as CONFIG SET
+// notify-keyspace-events does (ErrNotifyKeyspaceEvents for an unknown
+// letter) and returns them in CONFIG GET's form, as NotifyKeyspaceEvents
+// would after SetNotifyKeyspaceEvents(flags).
+func CanonicalNotifyKeyspaceEvents(flags string) (string, error) {
+	f, ok := parseNotifyFlags(flags)
+	if !ok {
+		return "", ErrNotifyKeyspaceEvents
+	}
+	return f.String(), nil
+}
+
 // NotifyKeyspaceEvents returns the classes on, in CONFIG GET's form
 // (Redis's order: "KEA" reads back as "AKE").
 func (db *DB) NotifyKeyspaceEvents() string { return notifyClass(db.ntf.set.Load()).String() }

@@ -621,3 +621,14 @@ func TestNotifyConcurrent(t *testing.T) {
 	require.Equal(t, writers*rounds, n)
 	require.NoError(t, watch.Err())
 }
+
+func TestCanonicalNotifyKeyspaceEvents(t *testing.T) {
+	got, err := engine.CanonicalNotifyKeyspaceEvents("EAn")
+	require.NoError(t, err)
+	require.Equal(t, "AE", got) // as CONFIG GET prints it
+	got, err = engine.CanonicalNotifyKeyspaceEvents("Kl$")
+	require.NoError(t, err)
+	require.Equal(t, "$lK", got)
+	_, err = engine.CanonicalNotifyKeyspaceEvents("Kq")
+	require.ErrorIs(t, err, engine.ErrNotifyKeyspaceEvents)
+}

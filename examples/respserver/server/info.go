@@ -408,13 +408,9 @@ func cmdConfig(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
 				v = strings.Join(f, " ")
 			case "events":
 				// The engine's parser and canonical form (which knows
-				// Redis 7's 'n'), tried on the scratch database.
-				s.scratchMu.Lock()
-				err := s.scratch.SetNotifyKeyspaceEvents(v)
-				v = s.scratch.NotifyKeyspaceEvents()
-				s.scratch.SetNotifyKeyspaceEvents("")
-				s.scratchMu.Unlock()
-				if err != nil {
+				// Redis 7's 'n').
+				var err error
+				if v, err = engine.CanonicalNotifyKeyspaceEvents(v); err != nil {
 					return setFailed(name, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."), false
 				}
 			}

@@ -101,8 +101,6 @@ type Server struct {
 	rejected       atomic.Int64 // rejected_connections (none yet)
 	blockedClients atomic.Int64 // clients in a blocking command
 	statBase       engine.ShardStats
-	scratch        *engine.DB     // always empty: checks CONFIG SET notify-keyspace-events
-	scratchMu      sync.Mutex     // serializes CONFIG SET\'s use of scratch
 	ps             *engine.PubSub // the databases' shared pub/sub hub
 	cfg            config
 }
@@ -121,11 +119,6 @@ func New(opts Options) (*Server, error) {
 		done:    make(chan struct{}),
 	}
 	s.cfg.init(opts)
-	scratch, err := engine.Open(engine.Options{Shards: 1})
-	if err != nil {
-		return nil, err
-	}
-	s.scratch = scratch
 	s.ps = opts.DBOptions.PubSub
 	if s.ps == nil {
 		s.ps = engine.NewPubSub()
@@ -235,7 +228,6 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) closeDBs() {
-	s.scratch.Close()
 	for i := range s.dbs {
 		if db := s.dbs[i].Load(); db != nil {
 			db.Close()
