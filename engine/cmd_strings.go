@@ -98,7 +98,7 @@ func setReply(db *DB, key, val []byte, op setOp) Reply {
 	if err := checkKey(str(key)); err != nil {
 		return errReply(err)
 	}
-	res, err := db.setLocked(db.key(str(key)), val, op)
+	res, err := db.setLocked(db.key(str(key)), prepareString(str(key), val), op)
 	switch {
 	case err != nil:
 		return errReply(err)
@@ -114,7 +114,7 @@ func cmdSetNX(db *DB, args [][]byte) Reply {
 	if err := checkKey(str(args[1])); err != nil {
 		return errReply(err)
 	}
-	res, err := db.setLocked(db.key(str(args[1])), args[2], setOp{cond: condNX})
+	res, err := db.setLocked(db.key(str(args[1])), prepareString(str(args[1]), args[2]), setOp{cond: condNX})
 	if err != nil {
 		return errReply(err)
 	}

@@ -112,12 +112,35 @@ func (db *DB) relativeExpire(ms int64, cmd string) (int64, error) {
 // storeStringLocked stores val under key, integer-encoded when it is the
 // canonical form of an int64 (as Redis does), and returns the entry.
 func storeStringLocked(sh *shard.Shard, key string, h uint64, r shard.Ref, val []byte) shard.Ref {
+	return prepareString(key, val).storeLocked(sh, key, h, r)
+}
+
+// stringValue is a string value made ready to store before the shard is
+// locked: an int64 when val is one's canonical form, else a copy of the key
+// and val in the allocation the entry will point to.
+type stringValue struct {
+	raw   shard.RawValue
+	n     int64
+	isInt bool
+}
+
+func prepareString(key string, val []byte) stringValue {
 	if len(val) <= 20 {
 		if n, ok := numconv.ParseInt(val); ok {
-			return sh.SetIntLocked(key, h, r, n)
+			return stringValue{n: n, isInt: true}
 		}
 	}
-	return sh.SetBytesLocked(key, h, r, val)
+	return stringValue{raw: shard.NewRawValue(key, val)}
+}
+
+// storeLocked stores v under key and returns the entry.
+//
+// REQUIRES: sh is locked, v was prepared for key, r == FindLocked(key, h).
+func (v stringValue) storeLocked(sh *shard.Shard, key string, h uint64, r shard.Ref) shard.Ref {
+	if v.isInt {
+		return sh.SetIntLocked(key, h, r, v.n)
+	}
+	return sh.SetRawLocked(key, h, r, v.raw)
 }
 
 // applyTTLLocked applies a write's TTL action to r. It returns false if the
@@ -171,9 +194,10 @@ func (db *DB) Set(key string, value []byte) error {
 		return err
 	}
 	k := db.key(key)
+	v := prepareString(key, value) // before locking: less time under the lock
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	_, err := db.setLocked(k, value, setOp{ttl: ttlClear})
+	_, err := db.setLocked(k, v, setOp{ttl: ttlClear})
 	return err
 }
 
@@ -187,13 +211,14 @@ func (db *DB) SetArgs(key string, value []byte, a SetArgs) (SetResult, error) {
 		return SetResult{}, err
 	}
 	k := db.key(key)
+	v := prepareString(key, value)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return db.setLocked(k, value, op)
+	return db.setLocked(k, v, op)
 }
 
 // setLocked is SET. REQUIRES: k.sh is locked, len(k.name) <= MaxKeyLen.
-func (db *DB) setLocked(k dbKey, value []byte, op setOp) (res SetResult, err error) {
+func (db *DB) setLocked(k dbKey, v stringValue, op setOp) (res SetResult, err error) {
 	r := k.find()
 	if op.get && r != 0 {
 		if k.sh.TypeLocked(r) != shard.TypeString {
@@ -205,7 +230,7 @@ func (db *DB) setLocked(k dbKey, value []byte, op setOp) (res SetResult, err err
 		return res, nil
 	}
 	old := r
-	r = storeStringLocked(k.sh, k.name, k.h, r, value)
+	r = v.storeLocked(k.sh, k.name, k.h, r)
 	db.notifyNewIf(old, k)
 	db.notify(notifyString, "set", k.name)
 	live := db.applyTTLLocked(k.sh, r, k.h, op.ttl, op.at)

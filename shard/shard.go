@@ -263,12 +263,36 @@ func allocKV(key string, val []byte, extra int) (unsafe.Pointer, uint32) {
 	return unsafe.Pointer(unsafe.SliceData(b)), uint32(cap(b) - len(key))
 }
 
+// RawValue is a raw string value copied, with its key, into the one
+// allocation an entry points to. Making it before locking the shard keeps
+// the allocation (and any GC assist it triggers) out of the critical
+// section.
+type RawValue struct {
+	kv   unsafe.Pointer
+	vlen uint32
+	vcap uint32
+}
+
+// NewRawValue copies key and val into a RawValue for SetRawLocked.
+func NewRawValue(key string, val []byte) RawValue {
+	kv, vcap := allocKV(key, val, 0)
+	return RawValue{kv: kv, vlen: uint32(len(val)), vcap: vcap}
+}
+
 // SetBytesLocked stores val as a raw string under key, replacing r's value
 // if r != 0 (its expiry is kept) or inserting a new entry. val is copied.
 // It returns the entry.
 //
 // REQUIRES: r == FindLocked(key, h) and len(key) <= MaxKeyLen.
 func (s *Shard) SetBytesLocked(key string, h uint64, r Ref, val []byte) Ref {
+	return s.SetRawLocked(key, h, r, NewRawValue(key, val))
+}
+
+// SetRawLocked is SetBytesLocked with the value already copied.
+//
+// REQUIRES: v came from NewRawValue(key, ...), r == FindLocked(key, h) and
+// len(key) <= MaxKeyLen.
+func (s *Shard) SetRawLocked(key string, h uint64, r Ref, v RawValue) Ref {
 	s.touchLocked(h)
 	var e *slot
 	if r == 0 {
@@ -277,8 +301,7 @@ func (s *Shard) SetBytesLocked(key string, h uint64, r Ref, val []byte) Ref {
 		e = s.mu.t.slot(r)
 		s.releaseValueLocked(e)
 	}
-	e.kv, e.vcap = allocKV(key, val, 0)
-	e.vlen = uint32(len(val))
+	e.kv, e.vlen, e.vcap = v.kv, v.vlen, v.vcap
 	e.setHdr(len(key), TypeString, 0)
 	s.accountLocked(e)
 	return r
