@@ -126,7 +126,11 @@ func (db *DB) HSet(key string, pairs ...FieldValue) (int, error) {
 	if len(pairs) == 0 {
 		return 0, errors.New("ERR wrong number of arguments for 'hset' command")
 	}
-	fv := make([][]byte, 0, 2*len(pairs))
+	var buf [8][]byte // a few pairs need no allocation
+	fv := buf[:0]
+	if 2*len(pairs) > len(buf) {
+		fv = make([][]byte, 0, 2*len(pairs))
+	}
 	for _, p := range pairs {
 		fv = append(fv, hashBytes(p.Field), p.Value)
 	}
@@ -181,7 +185,8 @@ func (db *DB) hsetnxLocked(k dbKey, field, value []byte) (bool, error) {
 }
 
 // HGet returns the value of field in the hash at key (HGET); ok is false
-// if the key or the field does not exist.
+// if the key or the field does not exist. The returned slice must not be
+// modified.
 func (db *DB) HGet(key, field string) (value []byte, ok bool, err error) {
 	k := db.key(key)
 	db.lockKey(k)
@@ -189,15 +194,19 @@ func (db *DB) HGet(key, field string) (value []byte, ok bool, err error) {
 	return hgetLocked(k, hashBytes(field))
 }
 
-// hgetLocked is HGET; the value is a copy. REQUIRES: k.sh is locked.
+// hgetLocked is HGET; the value is a copy unless the hash's storage never
+// changes it (see structures.Hash.GetStable). REQUIRES: k.sh is locked.
 func hgetLocked(k dbKey, field []byte) ([]byte, bool, error) {
 	h, err := readHashLocked(k)
 	if h == nil || err != nil {
 		return nil, false, err
 	}
-	v, ok := h.Get(field)
-	if !ok {
+	v, stable, ok := h.GetStable(field)
+	switch {
+	case !ok:
 		return nil, false, nil
+	case stable:
+		return v[:len(v):len(v)], true, nil
 	}
 	return hashCopy(v), true, nil
 }

@@ -109,11 +109,11 @@ func (db *DB) scardLocked(k dbKey) (int, error) {
 
 // SIsMember reports whether member belongs to the set at key.
 func (db *DB) SIsMember(key string, member []byte) (bool, error) {
-	ok, err := db.SMIsMember(key, member)
-	if err != nil {
-		return false, err
-	}
-	return ok[0], nil
+	k := db.key(key)
+	db.lockKey(k)
+	defer db.unlockKey(k)
+	_, s, err := readObjectLocked[*structures.Set](k, TypeSet)
+	return s != nil && s.Contains(member), err
 }
 
 // SMIsMember reports, for each of members, whether it belongs to the set at

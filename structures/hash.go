@@ -71,6 +71,14 @@ func (h *Hash) Get(f []byte) ([]byte, bool) {
 	return v, true
 }
 
+// GetStable is Get, and also reports whether the value stays as it is when
+// the hash is later modified: a dense entry is never changed in place, a
+// packed one may be, so only a stable value may be kept without a copy.
+func (h *Hash) GetStable(f []byte) (v []byte, stable, ok bool) {
+	v, ok = h.Get(f)
+	return v, h.d != nil, ok
+}
+
 // Exists reports whether field f is present (HEXISTS).
 func (h *Hash) Exists(f []byte) bool {
 	if h.d != nil {
