@@ -28,7 +28,7 @@ var (
 	ErrInvalidExpireTime = errors.New("ERR invalid expire time")
 
 	// ErrKeyTooLong is returned for a key longer than shard.MaxKeyLen
-	// (16 MiB); Redis has no such limit but no real key comes near it.
+	// (4 MiB); Redis allows 512 MB, but no real key comes near either.
 	ErrKeyTooLong = errors.New("ERR key is too long")
 
 	// ErrClosed is returned by Close on a database already closed, and by

@@ -57,3 +57,6 @@ func AddObjectItemForTest(db *DB, key, item string) {
 	k.sh.ObjectLocked(r).(*fakeObject).items[item] = "v"
 	k.sh.UpdateObjectMemoryLocked(r)
 }
+
+// MaxKeyLen is the longest key a DB accepts.
+const MaxKeyLen = shard.MaxKeyLen

@@ -880,7 +880,7 @@ func TestSetMemoryAccounting(t *testing.T) {
 
 func TestSetKeyTooLong(t *testing.T) {
 	db, _ := openDB(t)
-	long := string(make([]byte, 16<<20+1))
+	long := string(make([]byte, engine.MaxKeyLen+1))
 	_, err := db.SAdd(long, []byte("a"))
 	require.True(t, errors.Is(err, engine.ErrKeyTooLong))
 	_, err = db.SUnionStore(long, "a")

@@ -799,7 +799,7 @@ func itoa(n int64) string { return strconvItoa(n) }
 
 func TestKeyTooLong(t *testing.T) {
 	db, _ := openDB(t)
-	long := strings.Repeat("k", 1<<24) // one past shard.MaxKeyLen
+	long := strings.Repeat("k", engine.MaxKeyLen+1)
 	require.ErrorIs(t, db.Set(long, []byte("v")), engine.ErrKeyTooLong)
 	requireErr(t, do(db, "SET", long, "v"), "ERR key is too long")
 	requireErr(t, do(db, "MSET", "a", "1", long, "v"), "ERR key is too long")

@@ -153,7 +153,7 @@ func TestUpdateMisuse(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	require.ErrorIs(t, db.Update(cctx, []string{"a"}, func(*engine.DB) error { return nil }), context.Canceled)
-	require.ErrorIs(t, db.Update(ctx, []string{string(make([]byte, 1<<25))}, func(*engine.DB) error { return nil }), engine.ErrKeyTooLong)
+	require.ErrorIs(t, db.Update(ctx, []string{string(make([]byte, engine.MaxKeyLen+1))}, func(*engine.DB) error { return nil }), engine.ErrKeyTooLong)
 }
 
 func TestUpdatePanicRollsBackAndUnlocks(t *testing.T) {

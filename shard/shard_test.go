@@ -34,6 +34,41 @@ func TestSlotIs32Bytes(t *testing.T) {
 	require.Equal(t, int64(32), slotBytes, "the per-key memory budget assumes 32-byte slots")
 }
 
+// TestHeaderFieldsKeepApart stores keys of the longest length and of equal
+// lengths with every kind of value and flag, checking that the header's
+// length, type, flags and hash fragment never disturb one another: each
+// key is still found, with its own value, after every change.
+func TestHeaderFieldsKeepApart(t *testing.T) {
+	s, c := newShard()
+	keys := []string{string(make([]byte, MaxKeyLen))}
+	for i := range 200 {
+		keys = append(keys, fmt.Sprintf("k%05d", i)) // one length: only the fragment tells them apart cheaply
+	}
+	for i, k := range keys {
+		h := Hash(k)
+		r := s.SetBytesLocked(k, h, s.FindLocked(k, h), []byte(k[:1]))
+		require.Equal(t, r, s.FindLocked(k, h))
+		require.Equal(t, len(k), len(s.KeyLocked(r)))
+		s.SetExpireAtLocked(r, c.ms+int64(1000+i))
+		r = s.SetIntLocked(k, h, r, int64(-i))
+		require.Equal(t, r, s.FindLocked(k, h))
+		n, ok := s.IsIntLocked(r)
+		require.True(t, ok)
+		require.Equal(t, int64(-i), n)
+		require.Equal(t, TypeString, s.TypeLocked(r))
+		require.Equal(t, c.ms+int64(1000+i), s.ExpireAtLocked(r))
+	}
+	for i, k := range keys {
+		h := Hash(k)
+		r := s.FindLocked(k, h)
+		require.NotZero(t, r, "key %d lost", i)
+		require.Equal(t, k, s.KeyLocked(r))
+		s.DeleteLocked(r, h)
+		require.Zero(t, s.FindLocked(k, h))
+	}
+	require.Zero(t, s.LenLocked())
+}
+
 // TestTableMatchesMap runs random inserts, overwrites and deletes through
 // growth and shrinking, checking every step against a map.
 func TestTableMatchesMap(t *testing.T) {
