@@ -75,7 +75,7 @@ func commitObjectLocked(k dbKey, r shard.Ref, obj aggregate) {
 		k.sh.DeleteLocked(r, k.h)
 		return
 	}
-	k.sh.UpdateObjectMemoryLocked(r)
+	k.sh.UpdateObjectMemoryLocked(r, k.h)
 }
 
 // storeObjectLocked replaces k's value (of any type) with obj, or deletes k

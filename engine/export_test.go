@@ -55,7 +55,7 @@ func AddObjectItemForTest(db *DB, key, item string) {
 	defer k.sh.Unlock()
 	r := k.find()
 	k.sh.ObjectLocked(r).(*fakeObject).items[item] = "v"
-	k.sh.UpdateObjectMemoryLocked(r)
+	k.sh.UpdateObjectMemoryLocked(r, k.h)
 }
 
 // MaxKeyLen is the longest key a DB accepts.

@@ -376,9 +376,12 @@ const smallObject = 256
 // measurement: amortized O(1) per write, and the figure stays within about
 // an eighth of the truth (writes that change sizes without changing the
 // length, such as LSET, are seen at the next measurement).
-func (s *Shard) UpdateObjectMemoryLocked(r Ref) {
+//
+// REQUIRES: h is Hash of r's key (the caller has it: hashing again would
+// cost as much as a small write).
+func (s *Shard) UpdateObjectMemoryLocked(r Ref, h uint64) {
 	e := s.mu.t.slot(r)
-	s.touchEntryLocked(e)
+	s.touchLocked(h)
 	i := e.vlen
 	n, last := s.mu.objs[i].Len(), s.mu.objLen[i]
 	if n > smallObject && last > 0 && n > last-last/8 && n < last+last/8 {

@@ -264,7 +264,7 @@ func TestObjectsAndTypeChanges(t *testing.T) {
 	require.EqualValues(t, 101, s.StatsLocked().Memory[TypeList])
 	o := s.ObjectLocked(r).(*fakeObj)
 	o.n = 200
-	s.UpdateObjectMemoryLocked(r)
+	s.UpdateObjectMemoryLocked(r, h)
 	require.EqualValues(t, 201, s.StatsLocked().Memory[TypeList])
 
 	// Overwrite with a string: the object's accounting goes away.
@@ -304,15 +304,15 @@ func TestLargeObjectMeasuredOnDrift(t *testing.T) {
 	r := s.SetObjectLocked("k", h, 0, TypeList, o)
 	require.EqualValues(t, 1001, s.StatsLocked().Memory[TypeList])
 	o.n = 1100 // within an eighth: not measured again
-	s.UpdateObjectMemoryLocked(r)
+	s.UpdateObjectMemoryLocked(r, h)
 	require.EqualValues(t, 1001, s.StatsLocked().Memory[TypeList])
 	o.n = 1130 // past an eighth: measured
-	s.UpdateObjectMemoryLocked(r)
+	s.UpdateObjectMemoryLocked(r, h)
 	require.EqualValues(t, 1131, s.StatsLocked().Memory[TypeList])
 	o.n = 100 // small objects are measured every time
-	s.UpdateObjectMemoryLocked(r)
+	s.UpdateObjectMemoryLocked(r, h)
 	require.EqualValues(t, 101, s.StatsLocked().Memory[TypeList])
 	o.n = 101
-	s.UpdateObjectMemoryLocked(r)
+	s.UpdateObjectMemoryLocked(r, h)
 	require.EqualValues(t, 102, s.StatsLocked().Memory[TypeList])
 }
