@@ -49,12 +49,15 @@ func Hash(key string) uint64 { return xxh3.HashString(key) }
 // Stats are one shard's counters. Memory figures are approximate: allocation
 // sizes as Go rounds them, not including allocator fragmentation.
 type Stats struct {
-	Keys    [NumTypes]int64 // live keys by type (index TypeNone unused)
-	Memory  [NumTypes]int64 // bytes held by keys and values, by type
-	Table   int64           // bytes of slot pages, buckets and side tables
-	Expires int64           // keys with a TTL
+	// Hits, Misses and Memory come first: a Shard keeps its Stats next to
+	// its lock, and these are the counters every GET or SET writes, so
+	// that they share the lock's cache line (see Shard).
 	Hits    int64           // reads that found their key
 	Misses  int64           // reads that did not
+	Memory  [NumTypes]int64 // bytes held by keys and values, by type
+	Keys    [NumTypes]int64 // live keys by type (index TypeNone unused)
+	Table   int64           // bytes of slot pages, buckets and side tables
+	Expires int64           // keys with a TTL
 	Expired int64           // keys deleted because their TTL passed
 	Evicted int64           // keys deleted to stay under the memory limit
 }
