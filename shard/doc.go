@@ -16,6 +16,9 @@
 //
 //   - entries live in fixed pages of 32-byte slots, addressed by a uint32 Ref;
 //     buckets are a []uint32 of chain heads (chained hashing, load factor <= 1);
+//     each slot's header holds the key's length and 4 bits of its hash, so a
+//     lookup reads the key bytes of 1 in 16 of the other same-length keys it
+//     meets in the chain, not all of them;
 //   - each slot holds exactly one pointer: to a single pointer-free allocation
 //     holding the key bytes followed by the value bytes (for raw strings);
 //   - integers are kept in the slot itself (no value allocation), aggregates
