@@ -521,6 +521,43 @@ func (l *List) Range(start, stop int) [][]byte {
 	return out
 }
 
+// RangeCopy is Range with the elements copied out of the list, so that they
+// stay as they are when the list changes: one allocation holds their bytes,
+// copied a node's run at a time, and one their slices.
+func (l *List) RangeCopy(start, stop int) [][]byte {
+	start, stop, ok := l.normRange(start, stop)
+	if !ok {
+		return [][]byte{}
+	}
+	n := stop - start + 1
+	k0, j0 := l.locate(start)
+	total := 0
+	for k, j, left := k0, j0, n; left > 0; k, j = k+1, 0 {
+		node := l.ring[k]
+		m := min(node.count()-j, left)
+		total += int(node.offs[node.lo+j+m] - node.offs[node.lo+j])
+		left -= m
+	}
+	buf := make([]byte, total) // never nil, even when empty
+	out := make([][]byte, n)
+	off := 0
+	for k, j, i := k0, j0, 0; i < n; k, j = k+1, 0 {
+		node := l.ring[k]
+		m := min(node.count()-j, n-i)
+		offs := node.offs[node.lo+j : node.lo+j+m+1]
+		a, b := int(offs[0]), int(offs[m])
+		copy(buf[off:], node.buf[a:b])
+		base := off - a
+		for x := range m {
+			s, e := base+int(offs[x]), base+int(offs[x+1])
+			out[i+x] = buf[s:e:e]
+		}
+		i += m
+		off += b - a
+	}
+	return out
+}
+
 // Insert inserts value before or after the first element equal to pivot
 // (LINSERT) and returns the new length, or -1 if pivot is not in the list.
 func (l *List) Insert(before bool, pivot, value []byte) int {

@@ -199,6 +199,14 @@ func runListOps(t *testing.T, seed uint64, steps int, big bool) {
 		case 10:
 			a, b := idx(), idx()
 			got := l.Range(a, b)
+			cp := l.RangeCopy(a, b)
+			require.NotNil(t, cp)
+			require.Len(t, cp, len(got))
+			for i := range cp {
+				require.Equal(t, string(got[i]), string(cp[i]))
+				require.NotNil(t, cp[i])
+				require.Equal(t, len(cp[i]), cap(cp[i]), "an append to one copy must not reach the next")
+			}
 			s, e, ok := modelRange(m, a, b)
 			if !ok {
 				require.Empty(t, got)
@@ -416,4 +424,25 @@ func TestListQueueBounded(t *testing.T) {
 	}
 	require.Equal(t, 10, l.Len())
 	require.Less(t, l.MemoryUsage(), 3*(listNodeMaxBytes+4*listNodeMaxElems))
+}
+
+// TestListRangeCopyOwnsItsBytes checks that RangeCopy's elements keep their
+// values when the list's nodes are rewritten under them.
+func TestListRangeCopyOwnsItsBytes(t *testing.T) {
+	withListLimits(t, 16, 4, func() {
+		l := NewList()
+		for i := range 10 {
+			l.PushRight([]byte(fmt.Sprintf("v%d", i)))
+		}
+		cp := l.RangeCopy(2, 7)
+		for i := range 10 {
+			require.True(t, l.Set(i, []byte("xx")))
+		}
+		l.PopLeft(10)
+		want := []string{"v2", "v3", "v4", "v5", "v6", "v7"}
+		require.Len(t, cp, len(want))
+		for i, w := range want {
+			require.Equal(t, w, string(cp[i]))
+		}
+	})
 }
