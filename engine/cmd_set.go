@@ -143,11 +143,11 @@ func cmdSMove(db *DB, args [][]byte) Reply {
 // cmdSetAlgebra serves SINTER, SUNION and SDIFF.
 func cmdSetAlgebra(op setAlgebraOp) func(*DB, [][]byte) Reply {
 	return func(db *DB, args [][]byte) Reply {
-		res, err := db.setAlgebraLocked(op, setKeyNames(args[1:]))
+		ms, err := db.setAlgebraMembersLocked(op, setKeyNames(args[1:]))
 		if err != nil {
 			return errReply(err)
 		}
-		return bulksReply(res.Members()) // res is private: its members never change
+		return bulksReply(ms)
 	}
 }
 

@@ -283,11 +283,7 @@ func (db *DB) setAlgebra(op setAlgebraOp, name string, keys []string) ([][]byte,
 	}
 	ls := db.lockKeys(keys...)
 	defer ls.unlock()
-	res, err := db.setAlgebraLocked(op, keys)
-	if err != nil {
-		return nil, err
-	}
-	return res.Members(), nil // res is private: its members never change
+	return db.setAlgebraMembersLocked(op, keys)
 }
 
 // SInterStore stores the intersection of the sets at keys in dst, replacing
@@ -352,23 +348,12 @@ func (db *DB) readSetsLocked(keys []string) ([]*structures.Set, error) {
 // the caller owns. Every key is type-checked, missing ones included.
 // REQUIRES: the keys' shards are locked, len(keys) > 0.
 func (db *DB) setAlgebraLocked(op setAlgebraOp, keys []string) (*structures.Set, error) {
-	sets, err := db.readSetsLocked(keys)
-	if err != nil {
-		return nil, err
-	}
 	res := newSet()
-	switch op {
-	case setOpInter:
-		if slices.Contains(sets, nil) {
-			return res, nil
+	if op == setOpUnion {
+		sets, err := db.readSetsLocked(keys)
+		if err != nil {
+			return nil, err
 		}
-		sortSetsBySize(sets)
-		for m := range sets[0].All() {
-			if inAllSets(m, sets) {
-				res.AddNew(m) // sets[0]'s members are distinct
-			}
-		}
-	case setOpUnion:
 		for _, s := range sets {
 			if s == nil {
 				continue
@@ -377,10 +362,64 @@ func (db *DB) setAlgebraLocked(op setAlgebraOp, keys []string) (*structures.Set,
 				res.Add(m)
 			}
 		}
+		return res, nil
+	}
+	ms, err := db.setFilterLocked(op, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		res.AddNew(m) // members of one set: distinct
+	}
+	return res, nil
+}
+
+// setAlgebraMembersLocked is setAlgebraLocked's result as members the
+// caller owns, in the same order. SINTER and SDIFF build no set: their
+// members are those of one input that pass a test, copied out at once.
+// REQUIRES: the keys' shards are locked, len(keys) > 0.
+func (db *DB) setAlgebraMembersLocked(op setAlgebraOp, keys []string) ([][]byte, error) {
+	if op == setOpUnion {
+		res, err := db.setAlgebraLocked(op, keys)
+		if err != nil {
+			return nil, err
+		}
+		return res.Members(), nil // res is private: its members never change
+	}
+	ms, err := db.setFilterLocked(op, keys)
+	if err != nil {
+		return nil, err
+	}
+	return copyElems(ms), nil
+}
+
+// setFilterLocked is SINTER and SDIFF: the members of the smallest set (for
+// SINTER) or of the first (for SDIFF) that pass op's test, in that set's
+// order. They alias the set's storage: the caller copies them before the
+// lock is released. REQUIRES: the keys' shards are locked, len(keys) > 0.
+func (db *DB) setFilterLocked(op setAlgebraOp, keys []string) ([][]byte, error) {
+	sets, err := db.readSetsLocked(keys)
+	if err != nil {
+		return nil, err
+	}
+	out := [][]byte{}
+	switch op {
+	case setOpInter:
+		if slices.Contains(sets, nil) {
+			return out, nil
+		}
+		sortSetsBySize(sets)
+		out = make([][]byte, 0, min(sets[0].Len(), 1024)) // at most sets[0].Len() members
+		for m := range sets[0].All() {
+			if inAllSets(m, sets) {
+				out = append(out, m)
+			}
+		}
 	case setOpDiff:
 		if sets[0] == nil {
-			return res, nil
+			return out, nil
 		}
+		out = make([][]byte, 0, min(sets[0].Len(), 1024))
 	members:
 		for m := range sets[0].All() {
 			for _, s := range sets[1:] {
@@ -388,10 +427,10 @@ func (db *DB) setAlgebraLocked(op setAlgebraOp, keys []string) (*structures.Set,
 					continue members
 				}
 			}
-			res.AddNew(m)
+			out = append(out, m)
 		}
 	}
-	return res, nil
+	return out, nil
 }
 
 // sortSetsBySize orders sets smallest first, so that an intersection
