@@ -20,23 +20,43 @@ var colSizeClasses = [...]int{
 }
 
 // colAlloc is the size Go's allocator hands out for a request of n bytes.
+// It runs on every write to a set or hash (memory accounting), so it looks
+// the size up in tables, as the runtime does, instead of searching.
 func colAlloc(n int) int {
-	if n <= 0 {
+	switch {
+	case n <= 0:
 		return 0
+	case n <= colSmallMax:
+		return int(colSmallSizes[(n+7)>>3])
+	case n <= 32768:
+		return int(colLargeSizes[(n-colSmallMax+127)>>7])
 	}
-	if n > 32768 {
-		return (n + 8191) &^ 8191
-	}
-	lo, hi := 0, len(colSizeClasses)-1
-	for lo < hi {
-		m := (lo + hi) / 2
-		if colSizeClasses[m] >= n {
-			hi = m
-		} else {
-			lo = m + 1
+	return (n + 8191) &^ 8191
+}
+
+const colSmallMax = 1024
+
+// colSmallSizes[(n+7)/8] and colLargeSizes[(n-1024+127)/128] are the size
+// class of n bytes, for n up to 1024 and up to 32768 (every class is a
+// multiple of 8, and above 1024 of 128).
+var colSmallSizes, colLargeSizes = colSizeTables()
+
+func colSizeTables() (small [colSmallMax/8 + 1]uint16, large [(32768-colSmallMax)/128 + 1]uint16) {
+	class := func(n int) uint16 {
+		for _, c := range colSizeClasses {
+			if c >= n {
+				return uint16(c)
+			}
 		}
+		panic("unreachable")
 	}
-	return colSizeClasses[lo]
+	for i := 1; i < len(small); i++ {
+		small[i] = class(i * 8)
+	}
+	for i := 1; i < len(large); i++ {
+		large[i] = class(colSmallMax + i*128)
+	}
+	return small, large
 }
 
 // colEmpty is the empty, non-nil value returned for empty strings.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -298,5 +299,14 @@ func TestSetAddNew(t *testing.T) {
 		for m := range ref.All() {
 			require.True(t, s.Contains(m))
 		}
+	}
+}
+
+// TestColAllocMatchesRuntime checks colAlloc against what the runtime
+// hands out (the capacity slices.Grow gets) for every size up to 40000.
+func TestColAllocMatchesRuntime(t *testing.T) {
+	require.Zero(t, colAlloc(0))
+	for n := 1; n <= 40000; n++ {
+		require.Equal(t, cap(slices.Grow([]byte(nil), n)), colAlloc(n), "n = %d", n)
 	}
 }
