@@ -18,6 +18,8 @@ func main() {
 	dbs := flag.Int("databases", 16, "number of logical databases")
 	verbose := flag.Bool("v", false, "log client protocol errors")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file until shutdown")
+	goroutines := flag.Bool("goroutines", false, "serve each connection with its own goroutine instead of the epoll event loops (Linux; elsewhere always)")
+	loops := flag.Int("loops", 0, "number of event loops (0: the default, 1)")
 	flag.Parse()
 
 	if *cpuprofile != "" {
@@ -31,7 +33,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 
-	opts := server.Options{Addr: *addr, RequirePass: *pass, Databases: *dbs}
+	opts := server.Options{Addr: *addr, RequirePass: *pass, Databases: *dbs, NoEventLoop: *goroutines, EventLoops: *loops}
 	if *verbose {
 		opts.Logf = log.Printf
 	}

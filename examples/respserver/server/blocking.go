@@ -33,6 +33,11 @@ var (
 // doBlocking runs a blocking command for c; quit reports that the peer
 // went away meanwhile.
 func (s *Server) doBlocking(c *client, args [][]byte) (engine.Reply, bool) {
+	// The replies to the requests before this one go out before it waits,
+	// as Redis sends them.
+	if c.w.Flush() != nil {
+		return engine.Reply{}, true
+	}
 	db := s.DB(c.db)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)

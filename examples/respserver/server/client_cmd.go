@@ -260,7 +260,7 @@ func (s *Server) kill(c, o *client) bool {
 	s.mu.Lock()
 	delete(s.clients, o.id)
 	s.mu.Unlock()
-	o.conn.Close()
+	o.shut()
 	return false
 }
 

@@ -148,6 +148,12 @@ func (s *Server) exec(c *client, args [][]byte) (r engine.Reply, quit bool) {
 		return errReply("ERR Can't execute '" + full + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), false
 	case c.inMulti && !multiImmediate[name]:
 		return s.queue(c, name, sc, args), false
+	case c.lc != nil && (sc != nil && isDebugSleep(name, args) || sc == nil && ec.Flags&engine.FlagBlocking != 0):
+		// An event loop serves c, and this would wait: not run here; the
+		// loop hands c off to a goroutine of its own, which runs it.
+		c.handoff = true
+		s.commands.Add(-1)
+		return engine.Reply{}, false
 	case sc != nil:
 		return sc.run(s, c, args)
 	case ec.Flags&engine.FlagBlocking != 0:
@@ -496,6 +502,15 @@ func cmdObject(s *Server, c *client, args [][]byte) (engine.Reply, bool) {
 		}
 		return intReply(0), false
 	}
+}
+
+// isDebugSleep reports whether args is a DEBUG SLEEP that sleeps.
+func isDebugSleep(name string, args [][]byte) bool {
+	if name != "debug" || len(args) != 3 || !is(args[1], "sleep") {
+		return false
+	}
+	secs, _ := strconv.ParseFloat(string(args[2]), 64)
+	return secs > 0
 }
 
 func cmdDebug(s *Server, c *client, args [][]byte) (engine.Reply, bool) {

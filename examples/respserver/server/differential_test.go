@@ -539,6 +539,9 @@ func startServer(t testing.TB, opts Options) *Server {
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
 	}
+	if *testGoroutines {
+		opts.NoEventLoop = true
+	}
 	s, err := New(opts)
 	require.NoError(t, err)
 	require.NoError(t, s.Listen())

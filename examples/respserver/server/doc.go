@@ -10,6 +10,13 @@
 //   - Connections and the server (server.go, client_cmd.go, info.go): AUTH,
 //     HELLO, SELECT over 16 logical databases, MOVE, SWAPDB, CLIENT, INFO,
 //     CONFIG, OBJECT, DEBUG, COMMAND merged with the engine's table.
+//   - Serving connections: on Linux, by default, a few epoll event loops
+//     (loop_linux.go, with the incremental parser of parse.go) read each
+//     client's pipelined batch at once, run it and write the replies with
+//     one write; a connection that runs a blocking command, subscribes or
+//     sleeps is handed off to a goroutine of its own. Elsewhere, or with
+//     Options.NoEventLoop, every connection has its own goroutine
+//     (server.go).
 //
 // # What it leaves to others
 //
