@@ -25,7 +25,7 @@ func membersReply(ms []ZMember, withScores bool) Reply {
 	}
 	a := make([]Reply, 0, n)
 	for _, m := range ms {
-		a = append(a, Reply{Kind: ReplyBulk, Bulk: []byte(m.Member)})
+		a = append(a, Reply{Kind: ReplyBulk, Bulk: bytesOf(m.Member)})
 		if withScores {
 			a = append(a, scoreReply(m.Score))
 		}

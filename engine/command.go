@@ -237,6 +237,11 @@ func unknownCommand(argv [][]byte) Reply {
 // shard copies key bytes when it stores a key.
 func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
+// bytesOf views s as bytes without copying, for uses that never modify
+// them: the structures' lookups, and replies, which are only written out
+// (a sorted set's members are immutable strings).
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
 // sanitize prepares an argument for an error text as Redis's "%.Ns" does:
 // cut at the first NUL byte, then to n bytes, on one line.
 func sanitize(s []byte, n int) string {

@@ -5,7 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/jackdawdb/jackdaw/engine/internal/glob"
 	"github.com/jackdawdb/jackdaw/engine/internal/numconv"
@@ -54,10 +53,6 @@ type HScanArgs struct {
 }
 
 func newHash() *structures.Hash { return structures.NewHash() }
-
-// hashBytes views s as bytes without copying, for the structures' lookups,
-// which never modify or keep their arguments.
-func hashBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // hashDetach replaces every slice in lists, which alias a hash's storage,
 // with a copy; all the copies share one new allocation, and none is nil.
@@ -132,7 +127,7 @@ func (db *DB) HSet(key string, pairs ...FieldValue) (int, error) {
 		fv = make([][]byte, 0, 2*len(pairs))
 	}
 	for _, p := range pairs {
-		fv = append(fv, hashBytes(p.Field), p.Value)
+		fv = append(fv, bytesOf(p.Field), p.Value)
 	}
 	k := db.key(key)
 	db.lockKey(k)
@@ -166,7 +161,7 @@ func (db *DB) HSetNX(key, field string, value []byte) (bool, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return db.hsetnxLocked(k, hashBytes(field), value)
+	return db.hsetnxLocked(k, bytesOf(field), value)
 }
 
 // hsetnxLocked is HSETNX. REQUIRES: k.sh is locked, the key is valid.
@@ -191,7 +186,7 @@ func (db *DB) HGet(key, field string) (value []byte, ok bool, err error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return hgetLocked(k, hashBytes(field))
+	return hgetLocked(k, bytesOf(field))
 }
 
 // hgetLocked is HGET; the value is a copy unless the hash's storage never
@@ -217,7 +212,7 @@ func hgetLocked(k dbKey, field []byte) ([]byte, bool, error) {
 func (db *DB) HMGet(key string, fields ...string) ([][]byte, error) {
 	fs := make([][]byte, len(fields))
 	for i, f := range fields {
-		fs[i] = hashBytes(f)
+		fs[i] = bytesOf(f)
 	}
 	k := db.key(key)
 	db.lockKey(k)
@@ -247,7 +242,7 @@ func hmgetLocked(k dbKey, fields [][]byte) ([][]byte, error) {
 func (db *DB) HDel(key string, fields ...string) (int, error) {
 	fs := make([][]byte, len(fields))
 	for i, f := range fields {
-		fs[i] = hashBytes(f)
+		fs[i] = bytesOf(f)
 	}
 	k := db.key(key)
 	db.lockKey(k)
@@ -296,7 +291,7 @@ func (db *DB) HExists(key, field string) (bool, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return hexistsLocked(k, hashBytes(field))
+	return hexistsLocked(k, bytesOf(field))
 }
 
 // hexistsLocked is HEXISTS. REQUIRES: k.sh is locked.
@@ -314,7 +309,7 @@ func (db *DB) HStrLen(key, field string) (int, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return hstrlenLocked(k, hashBytes(field))
+	return hstrlenLocked(k, bytesOf(field))
 }
 
 // hstrlenLocked is HSTRLEN. REQUIRES: k.sh is locked.
@@ -409,7 +404,7 @@ func (db *DB) HIncrBy(key, field string, delta int64) (int64, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return db.hincrbyLocked(k, hashBytes(field), delta)
+	return db.hincrbyLocked(k, bytesOf(field), delta)
 }
 
 // hincrbyLocked is HINCRBY. REQUIRES: k.sh is locked, the key is valid.
@@ -454,7 +449,7 @@ func (db *DB) HIncrByFloat(key, field string, delta float64) ([]byte, error) {
 	k := db.key(key)
 	db.lockKey(k)
 	defer db.unlockKey(k)
-	return db.hincrbyfloatLocked(k, hashBytes(field), d)
+	return db.hincrbyfloatLocked(k, bytesOf(field), d)
 }
 
 // hincrbyfloatDelta checks a parsed HINCRBYFLOAT increment as Redis does,

@@ -237,10 +237,10 @@ func (n *notifier) publish(f notifyClass, event, key string) {
 		return // no subscription to anything: nobody to build messages for
 	}
 	if f&notifyKeyspace != 0 {
-		n.ps.Publish(n.names.Load().space+key, hashBytes(event)) // Publish copies what it keeps
+		n.ps.Publish(n.names.Load().space+key, bytesOf(event)) // Publish copies what it keeps
 	}
 	if f&notifyKeyevent != 0 {
-		n.ps.Publish(n.names.Load().event+event, hashBytes(key))
+		n.ps.Publish(n.names.Load().event+event, bytesOf(key))
 	}
 }
 
