@@ -24,19 +24,14 @@ type Shard struct {
 		// both read-heavy and write-heavy mixes (see lock_bench_test.go),
 		// and lets reads delete expired keys they meet.
 		sync.Mutex
-		// stats is next to the lock: the counters a GET or a string SET
-		// writes (Hits, Misses, Memory[TypeString]) are in the lock's
-		// cache line, so that an operation on a shard that another core
-		// used last pulls over one written line, not three. The table's
-		// header after it is written only when keys come and go.
-		stats     Stats
 		t         table
-		objs      []Object             // aggregate values, indexed by slot.vlen
-		objMem    []int64              // the memory accounted for each object
-		objLen    []int                // each object's length when it was last measured
-		objFree   []uint32             // free indices in objs
-		ttl       []Ref                // slots that have (or had) a TTL; see hdrTTLListed
-		ttlCursor int                  // where the active expiry cycle resumes
+		objs      []Object // aggregate values, indexed by slot.vlen
+		objMem    []int64  // the memory accounted for each object
+		objLen    []int    // each object's length when it was last measured
+		objFree   []uint32 // free indices in objs
+		ttl       []Ref    // slots that have (or had) a TTL; see hdrTTLListed
+		ttlCursor int      // where the active expiry cycle resumes
+		stats     Stats
 		vers      [versionSlots]uint64 // write counters, see version.go
 		frozenNow int64                // if not 0, the time expiry uses: see FreezeClockLocked
 	}
@@ -301,8 +296,7 @@ func (s *Shard) SetRawLocked(key string, h uint64, r Ref, v RawValue) Ref {
 	s.touchLocked(h)
 	if r != 0 {
 		if e := s.mu.t.slot(r); e.typ() == TypeString {
-			// A string replacing a string: the key count stays, so only
-			// Memory (in the lock's cache line) is written.
+			// A string replacing a string: the key count stays.
 			s.mu.stats.Memory[TypeString] -= e.kvBytes()
 			e.kv, e.vlen, e.vcap = v.kv, v.vlen, v.vcap
 			e.setHdr(len(key), TypeString, 0)

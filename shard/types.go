@@ -49,9 +49,6 @@ func Hash(key string) uint64 { return xxh3.HashString(key) }
 // Stats are one shard's counters. Memory figures are approximate: allocation
 // sizes as Go rounds them, not including allocator fragmentation.
 type Stats struct {
-	// Hits, Misses and Memory come first: a Shard keeps its Stats next to
-	// its lock, and these are the counters every GET or SET writes, so
-	// that they share the lock's cache line (see Shard).
 	Hits    int64           // reads that found their key
 	Misses  int64           // reads that did not
 	Memory  [NumTypes]int64 // bytes held by keys and values, by type
