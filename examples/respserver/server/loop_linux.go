@@ -666,13 +666,8 @@ func (l *loop) serveOne(lc *loopConn, args [][]byte) bool {
 
 // reply is Server.writeReply for l.out.
 func (l *loop) reply(c *client, r engine.Reply) {
-	switch c.reply {
-	case replyOn:
+	if c.wantsReply() {
 		l.out = appendReply(l.out, r)
-	case replySkipNext:
-		c.reply = replySkip
-	case replySkip:
-		c.reply = replyOn
 	}
 }
 

@@ -495,14 +495,23 @@ func (s *Server) serve(c *client, args [][]byte, err error) bool {
 
 // writeReply writes r to c unless CLIENT REPLY says otherwise.
 func (s *Server) writeReply(c *client, r engine.Reply) {
+	if c.wantsReply() {
+		writeReply(c.w, r)
+	}
+}
+
+// wantsReply reports whether a command's reply is sent, as CLIENT REPLY
+// says, and moves CLIENT REPLY SKIP on by one command.
+func (c *client) wantsReply() bool {
 	switch c.reply {
 	case replyOn:
-		writeReply(c.w, r)
+		return true
 	case replySkipNext:
 		c.reply = replySkip
 	case replySkip:
 		c.reply = replyOn
 	}
+	return false
 }
 
 // endClient releases what the connection holds when it ends.
