@@ -291,7 +291,7 @@ func (db *DB) lrangeLocked(k dbKey, start, stop int) ([][]byte, error) {
 	if r == 0 || err != nil {
 		return [][]byte{}, err
 	}
-	return l.RangeCopy(start, stop), nil
+	return l.Range(start, stop), nil
 }
 
 // LInsert inserts value before (or, if before is false, after) the first

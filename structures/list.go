@@ -504,27 +504,10 @@ func (l *List) normRange(start, stop int) (int, int, bool) {
 
 // Range returns elements start..stop inclusive with LRANGE's rules: negative
 // indexes count from the tail, out-of-range indexes are clamped, an empty
-// range gives an empty (non-nil) result. The slices alias the list.
-func (l *List) Range(start, stop int) [][]byte {
-	start, stop, ok := l.normRange(start, stop)
-	if !ok {
-		return [][]byte{}
-	}
-	out := make([][]byte, 0, stop-start+1)
-	k, j := l.locate(start)
-	for ; k < l.t && len(out) < cap(out); k, j = k+1, 0 {
-		node := l.ring[k]
-		for ; j < node.count() && len(out) < cap(out); j++ {
-			out = append(out, node.at(j))
-		}
-	}
-	return out
-}
-
-// RangeCopy is Range with the elements copied out of the list, so that they
+// range gives an empty (non-nil) result. The elements are copies, which
 // stay as they are when the list changes: one allocation holds their bytes,
 // copied a node's run at a time, and one their slices.
-func (l *List) RangeCopy(start, stop int) [][]byte {
+func (l *List) Range(start, stop int) [][]byte {
 	start, stop, ok := l.normRange(start, stop)
 	if !ok {
 		return [][]byte{}
