@@ -594,7 +594,7 @@ func (l *loop) process(lc *loopConn, buf []byte) (int, action) {
 // pipelinable is pipeline.go's pipelinable, remembering the last command
 // name it looked up (a pipeline mostly repeats one).
 func (l *loop) pipelinable(c *client, args [][]byte) (cmdEntry, bool) {
-	if !c.authed || c.inMulti || c.subscribed() || c.reply != replyOn {
+	if !c.canPipeline() {
 		return cmdEntry{}, false
 	}
 	e := l.seenE
@@ -602,12 +602,7 @@ func (l *loop) pipelinable(c *client, args [][]byte) (cmdEntry, bool) {
 		e = lookupEntry(args[0])
 		l.seen, l.seenE = append(l.seen[:0], args[0]...), e
 	}
-	ec := e.ec
-	if e.sc != nil || ec == nil || ec.Flags&engine.FlagBlocking != 0 || ec.FirstKey == 0 ||
-		ec.FirstKey != ec.LastKey || !arityOK(ec.Arity, len(args)) {
-		return cmdEntry{}, false
-	}
-	return e, true
+	return e, e.pipelinable(len(args))
 }
 
 // runPipeline runs the pipelined run, if any: one command as exec would

@@ -62,16 +62,24 @@ func (p *pipeline) build() {
 // non-blocking engine command with the right arity, from a client in the
 // plain state (authenticated, no MULTI, not subscribed, replies on).
 func pipelinable(c *client, args [][]byte) (string, bool) {
-	if len(args) == 0 || !c.authed || c.inMulti || c.subscribed() || c.reply != replyOn {
+	if len(args) == 0 || !c.canPipeline() {
 		return "", false
 	}
 	e := lookupEntry(args[0])
+	return e.name, e.pipelinable(len(args))
+}
+
+// canPipeline reports whether c is in the plain state pipelined runs need.
+func (c *client) canPipeline() bool {
+	return c.authed && !c.inMulti && !c.subscribed() && c.reply == replyOn
+}
+
+// pipelinable reports whether e, called with nargs arguments, is a
+// single-key, non-blocking engine command with the right arity.
+func (e cmdEntry) pipelinable(nargs int) bool {
 	ec := e.ec
-	if e.sc != nil || ec == nil || ec.Flags&engine.FlagBlocking != 0 || ec.FirstKey == 0 ||
-		ec.FirstKey != ec.LastKey || !arityOK(ec.Arity, len(args)) {
-		return "", false
-	}
-	return e.name, true
+	return e.sc == nil && ec != nil && ec.Flags&engine.FlagBlocking == 0 && ec.FirstKey != 0 &&
+		ec.FirstKey == ec.LastKey && arityOK(ec.Arity, nargs)
 }
 
 // servePipeline runs first and the pipelinable requests that follow it in
