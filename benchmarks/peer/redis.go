@@ -89,7 +89,12 @@ func (c *redisStore) HSet(key, field string, v []byte) {
 }
 
 func (c *redisStore) HGet(key, field string) ([]byte, bool) {
-	cmd := c.cl().HGet(bg, key, field)
+	return c.bytes(c.cl().HGet(bg, key, field))
+}
+
+// bytes counts a command that replies a string and returns its reply (none
+// when pipelined: it comes with the round trip).
+func (c *redisStore) bytes(cmd *redis.StringCmd) ([]byte, bool) {
 	c.sent()
 	if c.pipe != nil {
 		return nil, false
@@ -124,14 +129,7 @@ func (c *redisStore) LPush(key string, vs ...[]byte) {
 }
 
 func (c *redisStore) LPop(key string) ([]byte, bool) {
-	cmd := c.cl().LPop(bg, key)
-	c.sent()
-	if c.pipe != nil {
-		return nil, false
-	}
-	v, err := cmd.Bytes()
-	c.check(err)
-	return v, err == nil
+	return c.bytes(c.cl().LPop(bg, key))
 }
 
 func (c *redisStore) LRange(key string, start, stop int) int {
